@@ -1,0 +1,13 @@
+// The public surface of @dtm/mock-server. Everything not exported here is internal.
+export { buildExampleRequest } from './contract/example-request.js';
+export type { ExampleRequest, ExampleRequestOptions } from './contract/example-request.js';
+export { loadContract } from './contract/operations.js';
+export type {
+  ContractOperation,
+  ContractParameter,
+  ContractRequestBody,
+  ContractResponse,
+} from './contract/operations.js';
+export { PrismStartError, startPrism } from './engines/prism.js';
+export type { PrismOptions, RunningPrism } from './engines/prism.js';
+export { findSpecPath } from './spec.js';
