@@ -1,4 +1,65 @@
 // The public surface of @dtm/sdk. Everything not exported here is internal.
+export { DtmClient } from './client.js';
+export type { DtmClientOptions, RawRequest, RawResponse } from './client.js';
+
+export { AuthResource, tokenSetFrom } from './resources/auth.js';
+export { ProjectsResource } from './resources/projects.js';
+export type { ListProjectsParams, ProjectFilters } from './resources/projects.js';
+export { SprintsResource } from './resources/sprints.js';
+export type { ListSprintsParams, SprintFilters } from './resources/sprints.js';
+export { TasksResource } from './resources/tasks.js';
+export type { ExportTasksParams, ListTasksParams, TaskFilters, TaskHistoryParams } from './resources/tasks.js';
+
+export { MemoryTokenStore } from './core/auth.js';
+export type { TokenSet, TokenStore } from './core/auth.js';
+export { CircuitBreaker } from './core/breaker.js';
+export type { BreakerOptions, BreakerState } from './core/breaker.js';
+export { parseDuration } from './core/config.js';
+export type { CallMetrics, ErrorEvent, Hooks, RequestEvent, ResponseEvent } from './core/hooks.js';
+export type { WriteOptions } from './core/operation.js';
+export type { Page } from './core/pagination.js';
+export type { RetryOptions } from './core/retry.js';
+export type { HttpMethod, QueryValue, RequestOptions } from './core/transport.js';
+export {
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  CircuitOpenError,
+  ConfigurationError,
+  ConflictError,
+  ConnectionError,
+  DtmError,
+  InsecureTransportError,
+  NotFoundError,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  RateLimitError,
+  RequestAbortedError,
+  ResponseValidationError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  isApiError,
+  isAuthenticationError,
+  isBadRequestError,
+  isCircuitOpenError,
+  isConflictError,
+  isConnectionError,
+  isDtmError,
+  isInsecureTransportError,
+  isNotFoundError,
+  isPermissionDeniedError,
+  isPreconditionFailedError,
+  isRateLimitError,
+  isRequestAbortedError,
+  isResponseValidationError,
+  isServerError,
+  isTimeoutError,
+  isUnreachableError,
+  isValidationError,
+} from './core/errors.js';
+export type { ErrorContext } from './core/errors.js';
+
 export type { components, operations, paths } from './generated/openapi.js';
 export type {
   SchemaBurndown as Burndown,
@@ -9,6 +70,7 @@ export type {
   SchemaBulkResult as BulkResult,
   SchemaFieldError as FieldError,
   SchemaHealth as Health,
+  SchemaLoginRequest as LoginRequest,
   SchemaProblem as Problem,
   SchemaProject as Project,
   SchemaProjectCreate as ProjectCreate,
@@ -20,8 +82,10 @@ export type {
   SchemaSprintCreate as SprintCreate,
   SchemaSprintPage as SprintPage,
   SchemaSprintStatus as SprintStatus,
+  SchemaSprintTaskAssignmentResult as SprintTaskAssignmentResult,
   SchemaSprintUpdate as SprintUpdate,
   SchemaTask as Task,
+  SchemaTaskComplete as TaskComplete,
   SchemaTaskCreate as TaskCreate,
   SchemaTaskHistoryEntry as TaskHistoryEntry,
   SchemaTaskHistoryPage as TaskHistoryPage,

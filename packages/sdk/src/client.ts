@@ -1,0 +1,172 @@
+import type { components } from './generated/openapi.js';
+import { MemoryTokenStore, type TokenStore } from './core/auth.js';
+import { type BreakerOptions, CircuitBreaker } from './core/breaker.js';
+import {
+  type Env,
+  defaultBaseUrl,
+  defaultTimeoutMs,
+  normalizeBaseUrl,
+  parseDuration,
+  processEnv,
+} from './core/config.js';
+import { ConfigurationError } from './core/errors.js';
+import type { Hooks } from './core/hooks.js';
+import { callJson } from './core/operation.js';
+import { type RetryOptions, defaultRetry } from './core/retry.js';
+import { Session } from './core/session.js';
+import { type HttpMethod, type QueryValue, type RequestOptions, Transport } from './core/transport.js';
+import { AuthResource } from './resources/auth.js';
+import { ProjectsResource } from './resources/projects.js';
+import { SprintsResource } from './resources/sprints.js';
+import { TasksResource } from './resources/tasks.js';
+
+type Health = components['schemas']['Health'];
+
+export interface DtmClientOptions {
+  /** The API's base URL. Default: `DTM_API_URL`, else `http://127.0.0.1:8000`. */
+  baseUrl?: string;
+  /** A fixed access token. Default: `DTM_TOKEN`. Ignored when `tokenStore` is given. */
+  token?: string;
+  /** Where tokens are kept and refreshed tokens are saved. Default: in memory. */
+  tokenStore?: TokenStore;
+  /** Timeout of each attempt in ms. Default: `DTM_REQUEST_TIMEOUT` (seconds, or `500ms`), else 10 000. */
+  timeoutMs?: number;
+  /** Retries of failed idempotent calls: a limit, or the full policy. Default: 2 retries. */
+  retries?: number | RetryOptions;
+  /** Validate every response against the contract (default true). */
+  validate?: boolean;
+  /** A fetch implementation, e.g. for proxies or tests. Default: the global fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** Observers for logging and metrics; they never see secrets. */
+  hooks?: Hooks;
+  /** A shared breaker, options for a new one, or false for none. Default: a new breaker. */
+  breaker?: CircuitBreaker | BreakerOptions | false;
+  /** Allow credentials over plain http to a host that is not this machine (default false). */
+  allowInsecureHttp?: boolean;
+  /** Sent as User-Agent (Node only; browsers set their own). */
+  userAgent?: string;
+  /** Where the `DTM_*` defaults are read from. Default: `process.env` when there is one. */
+  env?: Env;
+}
+
+/** A raw request through the client's transport: auth, retries, hooks and all. */
+export interface RawRequest {
+  method: HttpMethod;
+  /** A path below the base URL, starting with `/`; may carry its own query string. */
+  path: string;
+  query?: Record<string, QueryValue | undefined>;
+  body?: unknown;
+  /** Send the bearer token (default true). */
+  secured?: boolean;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when there is none. */
+  data: unknown;
+  requestId: string;
+}
+
+/**
+ * The DTM API client: one resource object per area of the API, one method per operation.
+ * @example
+ * import { DtmClient } from '@dtm/sdk';
+ * const client = new DtmClient({ baseUrl: 'http://127.0.0.1:8000' });
+ * await client.auth.login({ username: 'demo', password });
+ * for await (const task of client.tasks.listAll({ status: ['pending'] })) console.log(task.title);
+ */
+export class DtmClient {
+  readonly auth: AuthResource;
+  readonly tasks: TasksResource;
+  readonly projects: ProjectsResource;
+  readonly sprints: SprintsResource;
+  readonly baseUrl: string;
+  readonly tokenStore: TokenStore;
+  /** The circuit breaker in use, to read or persist its state. */
+  readonly breaker: CircuitBreaker | undefined;
+  readonly #transport: Transport;
+
+  constructor(options: DtmClientOptions = {}) {
+    const env = options.env ?? processEnv();
+    this.baseUrl = normalizeBaseUrl(
+      options.baseUrl ?? env.DTM_API_URL ?? defaultBaseUrl,
+      options.baseUrl ? 'baseUrl' : env.DTM_API_URL ? 'DTM_API_URL' : 'the default base URL',
+    );
+    const timeoutMs =
+      options.timeoutMs ??
+      (env.DTM_REQUEST_TIMEOUT ? parseDuration(env.DTM_REQUEST_TIMEOUT, 'DTM_REQUEST_TIMEOUT') : defaultTimeoutMs);
+    if (!(timeoutMs > 0)) throw new ConfigurationError(`timeoutMs must be greater than zero, got ${timeoutMs}`, '');
+    const token = options.token ?? env.DTM_TOKEN;
+    this.tokenStore = options.tokenStore ?? new MemoryTokenStore(token ? { accessToken: token } : undefined);
+    this.breaker =
+      options.breaker === false
+        ? undefined
+        : options.breaker instanceof CircuitBreaker
+          ? options.breaker
+          : new CircuitBreaker(options.breaker);
+    const retry =
+      typeof options.retries === 'number'
+        ? { ...defaultRetry, limit: options.retries }
+        : { ...defaultRetry, ...options.retries };
+    const session = new Session(this.tokenStore);
+    const fetchImplementation = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#transport = new Transport({
+      baseUrl: this.baseUrl,
+      fetch: fetchImplementation,
+      timeoutMs,
+      retry,
+      validate: options.validate ?? true,
+      hooks: options.hooks ?? {},
+      breaker: this.breaker,
+      session,
+      allowInsecureHttp: options.allowInsecureHttp ?? false,
+      userAgent: options.userAgent,
+    });
+    this.auth = new AuthResource(this.#transport, session);
+    this.tasks = new TasksResource(this.#transport);
+    this.projects = new ProjectsResource(this.#transport);
+    this.sprints = new SprintsResource(this.#transport);
+  }
+
+  /**
+   * Reports server health. A server that is down answers 503 with a body: that resolves
+   * with `status: 'down'` rather than throwing.
+   * @example
+   * const { status, version } = await client.health({ timeoutMs: 2000 });
+   */
+  health(options?: RequestOptions): Promise<Health> {
+    return callJson(this.#transport, 'getHealth', { method: 'GET', path: '/health', secured: false, alsoOk: [503], options });
+  }
+
+  /**
+   * Sends any request to the API, like `gh api`: for operations this SDK has no method for
+   * yet. The answer is parsed but not validated.
+   * @example
+   * const { data } = await client.request({ method: 'GET', path: '/api/v1/tasks', query: { limit: 5 } });
+   */
+  async request(raw: RawRequest, options?: RequestOptions): Promise<RawResponse> {
+    if (!raw.path.startsWith('/')) throw new ConfigurationError(`request path must start with "/", got "${raw.path}"`, '');
+    const result = await this.#transport.call({
+      operation: `${raw.method} ${raw.path}`,
+      method: raw.method,
+      path: raw.path,
+      query: raw.query,
+      body: raw.body,
+      secured: raw.secured ?? true,
+      idempotent: true,
+      expect: 'stream',
+      options,
+    });
+    const text = await result.response.text();
+    let data: unknown;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = text;
+      }
+    }
+    return { status: result.status, headers: result.headers, data, requestId: result.requestId };
+  }
+}

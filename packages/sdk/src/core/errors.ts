@@ -1,0 +1,292 @@
+import type { components } from '../generated/openapi.js';
+
+type Problem = components['schemas']['Problem'];
+type FieldError = components['schemas']['FieldError'];
+
+// A brand that survives duplicate copies of the SDK (ESM and CJS loaded side by side),
+// where `instanceof` would fail.
+const brand = Symbol.for('@dtm/sdk/error');
+
+/** Where an error happened: enough to find the request in the server's logs. */
+export interface ErrorContext {
+  /** The operationId of the call, e.g. `getTask`. */
+  readonly operation: string;
+  readonly method: string;
+  readonly url: string;
+  /** The `X-Request-Id` sent with the request. */
+  readonly requestId: string;
+}
+
+/** The base class of every error the SDK throws. */
+export class DtmError extends Error {
+  override readonly name: string = 'DtmError';
+  /** What to do about it, in one sentence. */
+  readonly hint: string;
+
+  constructor(message: string, hint: string, options?: ErrorOptions) {
+    super(hint ? `${message}. ${hint}` : message, options);
+    this.hint = hint;
+    Object.defineProperty(this, brand, { value: true });
+  }
+}
+
+/** The server answered with an error status. */
+export class ApiError extends DtmError {
+  override readonly name: string = 'ApiError';
+  readonly status: number;
+  /** The parsed `application/problem+json` body (synthesised when the server sent none). */
+  readonly problem: Problem;
+  /** The server's request id: from the problem body, the response header, or the one sent. */
+  readonly requestId: string;
+  readonly operation: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+
+  constructor(status: number, problem: Problem, headers: Headers, context: ErrorContext, hint: string) {
+    const detail = problem.detail ? `: ${problem.detail}` : '';
+    const requestId = problem.request_id ?? headers.get('x-request-id') ?? context.requestId;
+    super(`${context.operation} failed with ${status} ${problem.title}${detail} (request ${requestId})`, hint);
+    this.status = status;
+    this.problem = problem;
+    this.requestId = requestId;
+    this.operation = context.operation;
+    this.method = context.method;
+    this.url = context.url;
+    this.headers = headers;
+  }
+}
+
+export class BadRequestError extends ApiError {
+  override readonly name = 'BadRequestError';
+}
+
+export class AuthenticationError extends ApiError {
+  override readonly name = 'AuthenticationError';
+}
+
+export class PermissionDeniedError extends ApiError {
+  override readonly name = 'PermissionDeniedError';
+}
+
+export class NotFoundError extends ApiError {
+  override readonly name = 'NotFoundError';
+}
+
+export class ConflictError extends ApiError {
+  override readonly name = 'ConflictError';
+}
+
+export class PreconditionFailedError extends ApiError {
+  override readonly name = 'PreconditionFailedError';
+  /** The resource's current ETag, when the server sent it. */
+  get currentEtag(): string | undefined {
+    return this.headers.get('etag') ?? undefined;
+  }
+}
+
+export class ValidationError extends ApiError {
+  override readonly name = 'ValidationError';
+  /** One entry per invalid field. */
+  get fieldErrors(): readonly FieldError[] {
+    return this.problem.errors ?? [];
+  }
+}
+
+export class RateLimitError extends ApiError {
+  override readonly name = 'RateLimitError';
+  /** How long the server asked us to wait, from `Retry-After`. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, problem: Problem, headers: Headers, context: ErrorContext, hint: string) {
+    super(status, problem, headers, context, hint);
+    this.retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+  }
+}
+
+export class ServerError extends ApiError {
+  override readonly name = 'ServerError';
+}
+
+/** The server could not be reached, or the connection broke before a full answer. */
+export class ConnectionError extends DtmError {
+  override readonly name = 'ConnectionError';
+  /** The system error code, such as `ECONNREFUSED`, when there is one. */
+  readonly code: string | undefined;
+  constructor(readonly context: ErrorContext, cause: unknown) {
+    const code = systemErrorCode(cause);
+    super(
+      `${context.operation}: cannot reach the DTM API at ${new URL(context.url).origin}${code ? ` (${code})` : ''}`,
+      'Check that the server is running and that the base URL is right',
+      { cause },
+    );
+    this.code = code;
+  }
+}
+
+export class TimeoutError extends DtmError {
+  override readonly name = 'TimeoutError';
+  constructor(
+    readonly context: ErrorContext,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `${context.operation}: no answer from ${new URL(context.url).origin} within ${timeoutMs} ms`,
+      'The server may be overloaded; retry later or raise the timeout',
+    );
+  }
+}
+
+/** The caller aborted the request through its AbortSignal. */
+export class RequestAbortedError extends DtmError {
+  override readonly name = 'RequestAbortedError';
+  constructor(
+    readonly context: ErrorContext,
+    cause: unknown,
+  ) {
+    super(`${context.operation}: aborted by the caller`, '', { cause });
+  }
+}
+
+/** The circuit breaker is open: recent calls failed, so this one was not sent. */
+export class CircuitOpenError extends DtmError {
+  override readonly name = 'CircuitOpenError';
+  constructor(
+    readonly operation: string,
+    /** When the breaker lets a trial request through (epoch ms). */
+    readonly retryAt: number,
+  ) {
+    super(
+      `${operation}: not sent, the DTM API failed repeatedly and is treated as down`,
+      `The next attempt goes through after ${new Date(retryAt).toISOString()}`,
+    );
+  }
+}
+
+/** The server's answer does not match the contract. */
+export class ResponseValidationError extends DtmError {
+  override readonly name = 'ResponseValidationError';
+  constructor(
+    readonly context: ErrorContext,
+    readonly status: number,
+    /** Where in the body the first problem is, e.g. `items.3.status` (empty for the whole body). */
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(
+      `${context.operation}: the server's ${status} response is not valid${path ? ` at ${path}` : ''}: ${reason} (request ${context.requestId})`,
+      'The server does not follow the DTM API contract; report it with the request id',
+    );
+  }
+}
+
+/** Credentials would have crossed the network in clear text. */
+export class InsecureTransportError extends DtmError {
+  override readonly name = 'InsecureTransportError';
+  constructor(readonly url: string) {
+    super(
+      `Refusing to send credentials over plain http to ${new URL(url).host}`,
+      'Use https, or pass allowInsecureHttp: true if this network is trusted',
+    );
+  }
+}
+
+/** The client was configured with a value it cannot use. */
+export class ConfigurationError extends DtmError {
+  override readonly name = 'ConfigurationError';
+}
+
+const hints: Record<number, string> = {
+  400: 'The request could not be read; this is likely a bug in the caller',
+  401: 'Log in again, or check the access token',
+  403: 'Ask an administrator for access',
+  404: 'Check the id; the resource may have been deleted',
+  409: 'Fetch the current state and try again',
+  412: 'The resource changed since it was read; fetch it again and reapply the change',
+  422: 'Fix the fields listed in the error and try again',
+  429: 'Wait for the time in Retry-After, then try again',
+};
+
+/** Builds the error class that matches an HTTP status. */
+export function errorFromResponse(status: number, problem: Problem, headers: Headers, context: ErrorContext): ApiError {
+  const hint = hints[status] ?? (status >= 500 ? 'The server failed; retry later, and report the request id if it persists' : '');
+  const classes: Record<number, typeof ApiError> = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    422: ValidationError,
+    429: RateLimitError,
+  };
+  const ErrorClass = classes[status] ?? (status >= 500 ? ServerError : ApiError);
+  return new ErrorClass(status, problem, headers, context, hint);
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function systemErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== 'object') return undefined;
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string') return code;
+    current = cause;
+  }
+  return undefined;
+}
+
+function hasName(error: unknown, names: readonly string[]): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    brand in error &&
+    names.includes((error as { name?: unknown }).name as string)
+  );
+}
+
+const apiErrorNames = [
+  'ApiError',
+  'BadRequestError',
+  'AuthenticationError',
+  'PermissionDeniedError',
+  'NotFoundError',
+  'ConflictError',
+  'PreconditionFailedError',
+  'ValidationError',
+  'RateLimitError',
+  'ServerError',
+];
+
+export const isDtmError = (error: unknown): error is DtmError =>
+  typeof error === 'object' && error !== null && brand in error;
+export const isApiError = (error: unknown): error is ApiError => hasName(error, apiErrorNames);
+export const isBadRequestError = (error: unknown): error is BadRequestError => hasName(error, ['BadRequestError']);
+export const isAuthenticationError = (error: unknown): error is AuthenticationError =>
+  hasName(error, ['AuthenticationError']);
+export const isPermissionDeniedError = (error: unknown): error is PermissionDeniedError =>
+  hasName(error, ['PermissionDeniedError']);
+export const isNotFoundError = (error: unknown): error is NotFoundError => hasName(error, ['NotFoundError']);
+export const isConflictError = (error: unknown): error is ConflictError => hasName(error, ['ConflictError']);
+export const isPreconditionFailedError = (error: unknown): error is PreconditionFailedError =>
+  hasName(error, ['PreconditionFailedError']);
+export const isValidationError = (error: unknown): error is ValidationError => hasName(error, ['ValidationError']);
+export const isRateLimitError = (error: unknown): error is RateLimitError => hasName(error, ['RateLimitError']);
+export const isServerError = (error: unknown): error is ServerError => hasName(error, ['ServerError']);
+export const isConnectionError = (error: unknown): error is ConnectionError => hasName(error, ['ConnectionError']);
+export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, ['TimeoutError']);
+export const isRequestAbortedError = (error: unknown): error is RequestAbortedError =>
+  hasName(error, ['RequestAbortedError']);
+export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => hasName(error, ['CircuitOpenError']);
+export const isResponseValidationError = (error: unknown): error is ResponseValidationError =>
+  hasName(error, ['ResponseValidationError']);
+export const isInsecureTransportError = (error: unknown): error is InsecureTransportError =>
+  hasName(error, ['InsecureTransportError']);
+/** True for failures where the server was not reached or did not answer: the CLI's cue to go offline. */
+export const isUnreachableError = (error: unknown): boolean =>
+  hasName(error, ['ConnectionError', 'TimeoutError', 'CircuitOpenError']);

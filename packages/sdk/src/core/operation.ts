@@ -1,0 +1,55 @@
+import type { ZodType } from 'zod';
+import type { operations } from '../generated/openapi.js';
+import { responseSchemas } from '../schemas/index.js';
+import type { CallSpec, RequestOptions, Transport } from './transport.js';
+
+export type OperationId = keyof operations;
+type JsonOperationId = keyof typeof responseSchemas;
+
+/** The JSON body of an operation's 200 or 201 response, as generated from openapi.yaml. */
+export type JsonSuccess<Op extends OperationId> = {
+  [S in keyof operations[Op]['responses']]: S extends 200 | 201
+    ? operations[Op]['responses'][S] extends { content: { 'application/json': infer Body } }
+      ? Body
+      : never
+    : never;
+}[keyof operations[Op]['responses']];
+
+/** The query parameters of an operation. */
+export type QueryOf<Op extends OperationId> = NonNullable<operations[Op]['parameters']['query']>;
+
+/** Options of calls that change a resource: the version the change is based on. */
+export interface WriteOptions extends RequestOptions {
+  /** Apply only if the resource is still at this ETag; a number is taken as the `version` field. */
+  ifMatch?: string | number;
+}
+
+type Spec = Omit<CallSpec<unknown>, 'operation' | 'expect' | 'schema'>;
+
+/** Calls an operation that answers JSON, validated with the operation's response schema. */
+export async function callJson<Op extends OperationId & JsonOperationId>(
+  transport: Transport,
+  operation: Op,
+  spec: Spec,
+): Promise<JsonSuccess<Op>> {
+  const schema: ZodType = responseSchemas[operation];
+  const result = await transport.call({ ...spec, operation, expect: 'json', schema });
+  return result.data as JsonSuccess<Op>;
+}
+
+/** Calls an operation that answers 204 No Content. */
+export async function callEmpty(transport: Transport, operation: OperationId, spec: Spec): Promise<void> {
+  await transport.call({ ...spec, operation, expect: 'empty' });
+}
+
+/** `If-Match` for a version number or an ETag. */
+export function ifMatchHeader(options: WriteOptions | undefined): Record<string, string | undefined> {
+  const value = options?.ifMatch;
+  return { 'if-match': typeof value === 'number' ? `"${value}"` : value };
+}
+
+/** Encodes one path parameter. */
+export function segment(value: string): string {
+  if (value === '') throw new TypeError('an id must not be empty');
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,111 @@
+import type { components } from '../generated/openapi.js';
+import { type QueryOf, type WriteOptions, callEmpty, callJson, ifMatchHeader, segment } from '../core/operation.js';
+import { walkPages } from '../core/pagination.js';
+import type { RequestOptions, Transport } from '../core/transport.js';
+
+type Project = components['schemas']['Project'];
+type ProjectPage = components['schemas']['ProjectPage'];
+type ProjectCreate = components['schemas']['ProjectCreate'];
+type ProjectUpdate = components['schemas']['ProjectUpdate'];
+type ProjectSummary = components['schemas']['ProjectSummary'];
+
+export type ListProjectsParams = QueryOf<'listProjects'>;
+export type ProjectFilters = Omit<ListProjectsParams, 'limit' | 'offset'>;
+
+/** Projects: `client.projects`. */
+export class ProjectsResource {
+  readonly #transport: Transport;
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists one page of projects.
+   * @example
+   * const { items } = await client.projects.list({ status: 'active' });
+   */
+  list(params: ListProjectsParams = {}, options?: RequestOptions): Promise<ProjectPage> {
+    return callJson(this.#transport, 'listProjects', { method: 'GET', path: '/api/v1/projects', query: params, secured: true, options });
+  }
+
+  /**
+   * Iterates over every matching project, page by page.
+   * @example
+   * for await (const project of client.projects.listAll()) console.log(project.id, project.name);
+   */
+  listAll(filters: ProjectFilters = {}, options?: RequestOptions & { pageSize?: number }): AsyncGenerator<Project, void, undefined> {
+    const limit = options?.pageSize ?? 100;
+    return walkPages((offset) => this.list({ ...filters, limit, offset }, options));
+  }
+
+  /**
+   * Creates a project; names are unique (ConflictError otherwise).
+   * @example
+   * const project = await client.projects.create({ name: 'Website relaunch' });
+   */
+  create(project: ProjectCreate, options?: RequestOptions): Promise<Project> {
+    return callJson(this.#transport, 'createProject', {
+      method: 'POST',
+      path: '/api/v1/projects',
+      body: project,
+      secured: true,
+      idempotent: true,
+      options,
+    });
+  }
+
+  /**
+   * Fetches one project.
+   * @example
+   * const project = await client.projects.get('PRJ-001');
+   */
+  get(id: string, options?: RequestOptions): Promise<Project> {
+    return callJson(this.#transport, 'getProject', { method: 'GET', path: `/api/v1/projects/${segment(id)}`, secured: true, options });
+  }
+
+  /**
+   * Changes the given fields of a project.
+   * @example
+   * await client.projects.update('PRJ-001', { status: 'archived' }, { ifMatch: 3 });
+   */
+  update(id: string, changes: ProjectUpdate, options?: WriteOptions): Promise<Project> {
+    return callJson(this.#transport, 'updateProject', {
+      method: 'PATCH',
+      path: `/api/v1/projects/${segment(id)}`,
+      body: changes,
+      headers: ifMatchHeader(options),
+      secured: true,
+      options,
+    });
+  }
+
+  /**
+   * Deletes a project that has no tasks or sprints left (ConflictError otherwise).
+   * @example
+   * await client.projects.delete('PRJ-007');
+   */
+  delete(id: string, options?: WriteOptions): Promise<void> {
+    return callEmpty(this.#transport, 'deleteProject', {
+      method: 'DELETE',
+      path: `/api/v1/projects/${segment(id)}`,
+      headers: ifMatchHeader(options),
+      secured: true,
+      options,
+    });
+  }
+
+  /**
+   * Counts a project's tasks by status and priority.
+   * @example
+   * const { by_status, completion_rate } = await client.projects.summary('PRJ-001');
+   */
+  summary(id: string, options?: RequestOptions): Promise<ProjectSummary> {
+    return callJson(this.#transport, 'getProjectSummary', {
+      method: 'GET',
+      path: `/api/v1/projects/${segment(id)}/summary`,
+      secured: true,
+      options,
+    });
+  }
+}

@@ -1,0 +1,219 @@
+import type { components } from '../generated/openapi.js';
+import { ConnectionError, ResponseValidationError, isDtmError } from '../core/errors.js';
+import { type QueryOf, type WriteOptions, callEmpty, callJson, ifMatchHeader, segment } from '../core/operation.js';
+import { readNdjson, walkPages } from '../core/pagination.js';
+import type { RequestOptions, Transport } from '../core/transport.js';
+import { taskSchema } from '../schemas/index.js';
+
+type Task = components['schemas']['Task'];
+type TaskPage = components['schemas']['TaskPage'];
+type TaskCreate = components['schemas']['TaskCreate'];
+type TaskUpdate = components['schemas']['TaskUpdate'];
+type TaskComplete = components['schemas']['TaskComplete'];
+type TaskHistoryPage = components['schemas']['TaskHistoryPage'];
+type BulkRequest = components['schemas']['BulkRequest'];
+type BulkResponse = components['schemas']['BulkResponse'];
+
+export type ListTasksParams = QueryOf<'listTasks'>;
+export type TaskFilters = Omit<ListTasksParams, 'limit' | 'offset'>;
+export type ExportTasksParams = Omit<QueryOf<'exportTasks'>, 'format'>;
+export type TaskHistoryParams = QueryOf<'getTaskHistory'>;
+
+/** Tasks: `client.tasks`. */
+export class TasksResource {
+  readonly #transport: Transport;
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists one page of tasks matching every given filter.
+   * @example
+   * const page = await client.tasks.list({ status: ['pending', 'blocked'], project_id: 'PRJ-001', limit: 100 });
+   * console.log(`${page.items.length} of ${page.total}`);
+   */
+  list(params: ListTasksParams = {}, options?: RequestOptions): Promise<TaskPage> {
+    return callJson(this.#transport, 'listTasks', { method: 'GET', path: '/api/v1/tasks', query: params, secured: true, options });
+  }
+
+  /**
+   * Iterates over every matching task, fetching pages of `pageSize` (default 100) as needed.
+   * @example
+   * for await (const task of client.tasks.listAll({ assignee: 'demo' })) console.log(task.id, task.title);
+   */
+  listAll(filters: TaskFilters = {}, options?: RequestOptions & { pageSize?: number }): AsyncGenerator<Task, void, undefined> {
+    const limit = options?.pageSize ?? 100;
+    return walkPages((offset) => this.list({ ...filters, limit, offset }, options));
+  }
+
+  /**
+   * Creates a task. Retries are safe: the call carries an Idempotency-Key.
+   * @example
+   * const task = await client.tasks.create({ title: 'Write the release notes', priority: 'high', project_id: 'PRJ-001' });
+   */
+  create(task: TaskCreate, options?: RequestOptions): Promise<Task> {
+    return callJson(this.#transport, 'createTask', {
+      method: 'POST',
+      path: '/api/v1/tasks',
+      body: task,
+      secured: true,
+      idempotent: true,
+      options,
+    });
+  }
+
+  /**
+   * Fetches one task.
+   * @example
+   * const task = await client.tasks.get('TASK-000123');
+   */
+  get(id: string, options?: RequestOptions): Promise<Task> {
+    return callJson(this.#transport, 'getTask', { method: 'GET', path: `/api/v1/tasks/${segment(id)}`, secured: true, options });
+  }
+
+  /**
+   * Changes the given fields; `null` clears a nullable field. With `ifMatch` (the version you
+   * read) a concurrent change makes the call fail with PreconditionFailedError instead of
+   * being overwritten.
+   * @example
+   * const task = await client.tasks.get('TASK-000123');
+   * await client.tasks.update(task.id, { status: 'in_progress' }, { ifMatch: task.version });
+   */
+  update(id: string, changes: TaskUpdate, options?: WriteOptions): Promise<Task> {
+    return callJson(this.#transport, 'updateTask', {
+      method: 'PATCH',
+      path: `/api/v1/tasks/${segment(id)}`,
+      body: changes,
+      headers: ifMatchHeader(options),
+      secured: true,
+      options,
+    });
+  }
+
+  /**
+   * Deletes a task.
+   * @example
+   * await client.tasks.delete('TASK-000123');
+   */
+  delete(id: string, options?: WriteOptions): Promise<void> {
+    return callEmpty(this.#transport, 'deleteTask', {
+      method: 'DELETE',
+      path: `/api/v1/tasks/${segment(id)}`,
+      headers: ifMatchHeader(options),
+      secured: true,
+      options,
+    });
+  }
+
+  /**
+   * Marks a task completed, with optional notes.
+   * @example
+   * await client.tasks.complete('TASK-000123', { completion_notes: 'Published.' });
+   */
+  complete(id: string, completion: TaskComplete = {}, options?: WriteOptions): Promise<Task> {
+    return callJson(this.#transport, 'completeTask', {
+      method: 'POST',
+      path: `/api/v1/tasks/${segment(id)}/complete`,
+      body: completion,
+      headers: ifMatchHeader(options),
+      secured: true,
+      idempotent: true,
+      options,
+    });
+  }
+
+  /**
+   * Lists the changes made to a task, oldest first.
+   * @example
+   * const { items } = await client.tasks.history('TASK-000123');
+   */
+  history(id: string, params: TaskHistoryParams = {}, options?: RequestOptions): Promise<TaskHistoryPage> {
+    return callJson(this.#transport, 'getTaskHistory', {
+      method: 'GET',
+      path: `/api/v1/tasks/${segment(id)}/history`,
+      query: params,
+      secured: true,
+      options,
+    });
+  }
+
+  /**
+   * Applies up to 500 create, update and delete operations; each one succeeds or fails on
+   * its own, reported in `results` in request order.
+   * @example
+   * const { succeeded, failed, results } = await client.tasks.bulk({
+   *   operations: [{ op: 'update', id: 'TASK-000123', data: { status: 'completed' } }],
+   * });
+   */
+  bulk(request: BulkRequest, options?: RequestOptions): Promise<BulkResponse> {
+    return callJson(this.#transport, 'bulkTasks', {
+      method: 'POST',
+      path: '/api/v1/tasks/bulk',
+      body: request,
+      secured: true,
+      idempotent: true,
+      options,
+    });
+  }
+
+  /**
+   * Streams every matching task from the NDJSON export, one validated task at a time, without
+   * holding the export in memory.
+   * @example
+   * for await (const task of client.tasks.export({ project_id: 'PRJ-001' })) process.stdout.write(`${task.id}\n`);
+   */
+  async *export(filters: ExportTasksParams = {}, options?: RequestOptions): AsyncGenerator<Task, void, undefined> {
+    const { response, requestId } = await this.#exportResponse('ndjson', filters, options);
+    const context = { operation: 'exportTasks', method: 'GET', url: response.url, requestId };
+    if (!response.body) return;
+    const validate = this.#transport.validates;
+    try {
+      yield* readNdjson(response.body, (line, lineNumber) => {
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          throw new ResponseValidationError(context, response.status, `line ${lineNumber}`, 'not valid JSON');
+        }
+        if (!validate) return record;
+        const parsed = taskSchema.safeParse(record);
+        if (parsed.success) return parsed.data;
+        const issue = parsed.error.issues[0];
+        throw new ResponseValidationError(
+          context,
+          response.status,
+          `line ${lineNumber}${issue?.path.length ? `: ${issue.path.join('.')}` : ''}`,
+          issue?.message ?? 'invalid task',
+        );
+      }) as AsyncGenerator<Task, void, undefined>;
+    } catch (error) {
+      // A connection that breaks mid-stream surfaces as a bare TypeError from fetch.
+      if (isDtmError(error)) throw error;
+      throw new ConnectionError(context, error);
+    }
+  }
+
+  /**
+   * Returns the CSV export as a byte stream (a header row, then one row per task).
+   * @example
+   * const csv = await client.tasks.exportCsv({ status: ['completed'] });
+   * await pipeline(Readable.fromWeb(csv), createWriteStream('tasks.csv'));
+   */
+  async exportCsv(filters: ExportTasksParams = {}, options?: RequestOptions): Promise<ReadableStream<Uint8Array>> {
+    const { response } = await this.#exportResponse('csv', filters, options);
+    return response.body ?? new ReadableStream({ start: (controller) => { controller.close(); } });
+  }
+
+  #exportResponse(format: 'ndjson' | 'csv', filters: ExportTasksParams, options: RequestOptions | undefined) {
+    return this.#transport.call({
+      operation: 'exportTasks',
+      method: 'GET',
+      path: '/api/v1/tasks/export',
+      query: { format, ...filters },
+      secured: true,
+      expect: 'stream',
+      options,
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DtmClient } from '../../src/client.js';
+import { MemoryTokenStore } from '../../src/core/auth.js';
+import { AuthenticationError, ConnectionError } from '../../src/core/errors.js';
+import { type Handler, type TestServer, problem, sendJson, startServer, task } from '../support/server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const tokens = (access: string, refresh: string) => ({
+  access_token: access,
+  refresh_token: refresh,
+  token_type: 'bearer',
+  expires_in: 900,
+});
+
+/** A server whose protected routes accept only `Bearer <valid>`; /auth/refresh is given by the test. */
+function api(valid: () => string, refresh: Handler): Handler {
+  return (request, response, raw) => {
+    if (request.url === '/auth/refresh') return refresh(request, response, raw);
+    if (request.headers.authorization !== `Bearer ${valid()}`) {
+      sendJson(response, 401, problem(401, 'Unauthorized', 'The access token has expired.'));
+      return;
+    }
+    sendJson(response, 200, task(1));
+  };
+}
+
+describe('refresh on 401', () => {
+  it('refreshes once for five concurrent calls and replays each of them', async () => {
+    let refreshes = 0;
+    server = await startServer(
+      api(
+        () => 'access-2',
+        async (request, response) => {
+          refreshes++;
+          expect(JSON.parse(request.body)).toEqual({ refresh_token: 'refresh-1' });
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          sendJson(response, 200, tokens('access-2', 'refresh-2'));
+        },
+      ),
+    );
+    const store = new MemoryTokenStore({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    const client = new DtmClient({ baseUrl: server.url, tokenStore: store, env: {} });
+
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.tasks.get('TASK-000001')));
+    expect(results.map((result) => result.id)).toEqual(Array(5).fill('TASK-000001'));
+    expect(refreshes).toBe(1);
+    expect(store.get()).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    const replays = server.requests.filter((request) => request.headers.authorization === 'Bearer access-2');
+    expect(replays).toHaveLength(5);
+  });
+
+  it('replays without refreshing when another call already renewed the token', async () => {
+    server = await startServer(api(() => 'fresh', () => undefined));
+    const store = new MemoryTokenStore({ accessToken: 'stale', refreshToken: 'r' });
+    const client = new DtmClient({ baseUrl: server.url, tokenStore: store, env: {} });
+    const first = client.tasks.get('TASK-000001');
+    store.set({ accessToken: 'fresh', refreshToken: 'r2' });
+    await expect(first).resolves.toMatchObject({ id: 'TASK-000001' });
+    expect(server.requests.some((request) => request.url === '/auth/refresh')).toBe(false);
+  });
+
+  it('clears the store and raises AuthenticationError when the refresh is refused', async () => {
+    server = await startServer(
+      api(
+        () => 'never',
+        (_, response) => {
+          sendJson(response, 401, problem(401, 'Unauthorized', 'The refresh token was revoked.'));
+        },
+      ),
+    );
+    const store = new MemoryTokenStore({ accessToken: 'old', refreshToken: 'revoked' });
+    const client = new DtmClient({ baseUrl: server.url, tokenStore: store, env: {} });
+    const error = await client.tasks.get('TASK-000001').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toMatch(/refresh token was revoked/);
+    expect(store.get()).toBeUndefined();
+  });
+
+  it('keeps the tokens when the refresh fails for network reasons', async () => {
+    server = await startServer(
+      api(
+        () => 'never',
+        (_, response) => {
+          response.socket?.destroy();
+        },
+      ),
+    );
+    const store = new MemoryTokenStore({ accessToken: 'old', refreshToken: 'still-good' });
+    const client = new DtmClient({ baseUrl: server.url, tokenStore: store, env: {} });
+    await expect(client.tasks.get('TASK-000001')).rejects.toBeInstanceOf(ConnectionError);
+    expect(store.get()).toMatchObject({ refreshToken: 'still-good' });
+  });
+
+  it('raises the 401 as it is when there is no refresh token (DTM_TOKEN)', async () => {
+    server = await startServer(api(() => 'other', () => undefined));
+    const client = new DtmClient({ baseUrl: server.url, env: { DTM_TOKEN: 'from-env' } });
+    await expect(client.tasks.get('TASK-000001')).rejects.toBeInstanceOf(AuthenticationError);
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer from-env');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('login and logout', () => {
+  it('keeps the tokens from login and revokes the refresh token on logout', async () => {
+    server = await startServer((request, response) => {
+      if (request.url === '/auth/login') sendJson(response, 200, { ...tokens('a1', 'r1'), refresh_expires_in: 3600 });
+      else if (request.url === '/auth/logout') response.writeHead(204).end();
+      else sendJson(response, 404, problem(404, 'Not found'));
+    });
+    const client = new DtmClient({ baseUrl: server.url, env: {} });
+    const before = Date.now();
+    await client.auth.login({ username: 'demo', password: 'hunter22' });
+    const stored = await client.tokenStore.get();
+    expect(stored).toMatchObject({ accessToken: 'a1', refreshToken: 'r1' });
+    expect(stored?.expiresAt).toBeGreaterThanOrEqual(before + 900_000);
+    expect(stored?.refreshExpiresAt).toBeGreaterThanOrEqual(before + 3_600_000);
+
+    await client.auth.logout();
+    const logout = server.requests.find((request) => request.url === '/auth/logout');
+    expect(JSON.parse(logout?.body ?? '{}')).toEqual({ refresh_token: 'r1' });
+    expect(logout?.headers.authorization).toBe('Bearer a1');
+    expect(await client.tokenStore.get()).toBeUndefined();
+  });
+
+  it('refuses an explicit refresh when not logged in', async () => {
+    const client = new DtmClient({ baseUrl: 'http://127.0.0.1:9', env: {} });
+    await expect(client.auth.refresh()).rejects.toThrow(/Not logged in.*Log in first/);
+  });
+});
