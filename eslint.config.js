@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/coverage/', '**/.turbo/', 'packages/sdk/src/generated/'],
+    ignores: ['**/node_modules/', '**/dist/', '**/coverage/', '**/.turbo/', '**/docs/', 'packages/sdk/src/generated/'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

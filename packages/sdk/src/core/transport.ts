@@ -35,7 +35,7 @@ export interface RequestOptions {
   retries?: number;
   /** The Idempotency-Key to send; POSTs that change data get a fresh one by default. */
   idempotencyKey?: string;
-  /** Extra headers. An `x-request-id` given here is used instead of a generated one. */
+  /** Extra headers. An `X-Request-Id` given here is used instead of a generated one. */
   headers?: Record<string, string>;
 }
 
@@ -111,7 +111,7 @@ export class Transport {
     const started = performance.now();
     const options = spec.options ?? {};
     const url = this.#config.baseUrl + spec.path + queryString(spec.query);
-    const requestId = options.headers?.['x-request-id'] ?? newRequestId();
+    const requestId = headerValue(options.headers, 'x-request-id') ?? newRequestId();
     const context: ErrorContext = { operation: spec.operation, method: spec.method, url, requestId };
     const idempotencyKey =
       options.idempotencyKey ?? (spec.method === 'POST' && spec.idempotent ? crypto.randomUUID() : undefined);
@@ -363,6 +363,11 @@ export function queryString(query: Readonly<Record<string, QueryValue | undefine
     result += `${result ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(text)}`;
   }
   return result;
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
 }
 
 export function newRequestId(): string {

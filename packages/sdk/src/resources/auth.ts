@@ -1,6 +1,6 @@
 import type { components } from '../generated/openapi.js';
 import type { TokenSet } from '../core/auth.js';
-import { AuthenticationError } from '../core/errors.js';
+import { AuthenticationError, isApiError } from '../core/errors.js';
 import { callEmpty, callJson } from '../core/operation.js';
 import type { Session } from '../core/session.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
@@ -57,9 +57,15 @@ export class AuthResource {
   async refresh(options?: RequestOptions): Promise<TokenPair> {
     const refreshToken = (await this.#session.store.get())?.refreshToken;
     if (!refreshToken) throw notLoggedIn(this.#transport.baseUrl);
-    const pair = await this.#refresh(refreshToken, options);
-    await this.#session.store.set(tokenSetFrom(pair));
-    return pair;
+    try {
+      const pair = await this.#refresh(refreshToken, options);
+      await this.#session.store.set(tokenSetFrom(pair));
+      return pair;
+    } catch (error) {
+      // As for the automatic refresh: a refused token ends the session.
+      if (isApiError(error) && error.status < 500 && error.status !== 429) await this.#session.store.clear();
+      throw error;
+    }
   }
 
   /**

@@ -211,6 +211,7 @@ export class TasksResource {
       method: 'GET',
       path: '/api/v1/tasks/export',
       query: { format, ...filters },
+      headers: { accept: `${format === 'csv' ? 'text/csv' : 'application/x-ndjson'}, application/problem+json` },
       secured: true,
       expect: 'stream',
       options,

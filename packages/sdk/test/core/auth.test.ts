@@ -127,6 +127,16 @@ describe('login and logout', () => {
     expect(await client.tokenStore.get()).toBeUndefined();
   });
 
+  it('clears the store when an explicit refresh is refused', async () => {
+    server = await startServer((_, response) => {
+      sendJson(response, 401, problem(401, 'Unauthorized', 'The refresh token was revoked.'));
+    });
+    const store = new MemoryTokenStore({ accessToken: 'a', refreshToken: 'revoked' });
+    const client = new DtmClient({ baseUrl: server.url, tokenStore: store, env: {} });
+    await expect(client.auth.refresh()).rejects.toBeInstanceOf(AuthenticationError);
+    expect(store.get()).toBeUndefined();
+  });
+
   it('refuses an explicit refresh when not logged in', async () => {
     const client = new DtmClient({ baseUrl: 'http://127.0.0.1:9', env: {} });
     await expect(client.auth.refresh()).rejects.toThrow(/Not logged in.*Log in first/);

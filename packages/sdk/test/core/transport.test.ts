@@ -302,6 +302,24 @@ describe('requests', () => {
     expect(error.message).toContain(ids[0]);
   });
 
+  it('uses the caller\'s X-Request-Id, whatever its case', async () => {
+    const { client, server } = await clientFor((_, response) => {
+      sendJson(response, 404, problem(404, 'Not found'));
+    });
+    const error = await client.tasks.get('TASK-000404', { headers: { 'X-Request-Id': 'req_mine' } }).catch((caught: unknown) => caught);
+    expect(server.requests[0]?.headers['x-request-id']).toBe('req_mine');
+    expect(error).toMatchObject({ requestId: 'req_mine' });
+  });
+
+  it('asks for the export format it wants', async () => {
+    const { client, server } = await clientFor((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      response.end('id\n');
+    });
+    await (await client.tasks.exportCsv()).cancel();
+    expect(server.requests[0]?.headers.accept).toBe('text/csv, application/problem+json');
+  });
+
   it('prefers the request id the server reports', async () => {
     const { client } = await clientFor((_, response) => {
       sendJson(response, 404, { ...problem(404, 'Not found'), request_id: 'srv-123' });
