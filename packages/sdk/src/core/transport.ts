@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { type KyInstance, isTimeoutError as isKyTimeoutError } from 'ky';
 import type { ZodType } from 'zod';
 import type { components } from '../generated/openapi.js';
 import type { CircuitBreaker } from './breaker.js';
@@ -210,59 +210,58 @@ export class Transport {
 
     const timeoutMs = spec.options?.timeoutMs ?? this.#config.timeoutMs;
     const callerSignal = spec.options?.signal;
-    // One controller per attempt, aborted by the timer or by the caller's signal.
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      controller.abort();
-    }, timeoutMs);
-    const forwardAbort = () => {
-      controller.abort(callerSignal?.reason);
-    };
-    callerSignal?.addEventListener('abort', forwardAbort, { once: true });
-    const release = () => {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', forwardAbort);
-    };
-
     const started = performance.now();
-    try {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      const response = await this.#ky(context.url, { method: spec.method, headers, body, signal: controller.signal });
-      if (hooks.onResponse) {
-        callHook(hooks.onResponse, {
-          operation: spec.operation,
-          method: spec.method,
-          url: context.url,
-          requestId: context.requestId,
-          attempt,
-          status: response.status,
-          durationMs: performance.now() - started,
-          headers: redactHeaders(response.headers),
-        });
-      }
-      if (spec.expect === 'stream' && response.ok) {
-        // The body is read by the caller: only the wait for headers is bounded here.
-        release();
-        breaker?.recordSuccess();
-        return { response, text: '' };
-      }
-      // Read the body inside the attempt, so a connection that breaks mid-body is a
-      // connection failure (retryable) and the timeout covers the whole exchange.
-      const text = await response.text();
-      release();
-      if (response.status >= 500) breaker?.recordFailure();
-      else breaker?.recordSuccess();
-      return { response, text };
-    } catch (error) {
-      release();
+    const fail = (error: unknown, timedOut: boolean): never => {
       if (callerSignal?.aborted) {
         breaker?.cancelTrial();
         throw new RequestAbortedError(context, error);
       }
       breaker?.recordFailure();
-      if (controller.signal.aborted) throw new TimeoutError(context, timeoutMs);
+      if (timedOut) throw new TimeoutError(context, timeoutMs);
       throw new ConnectionError(context, error);
+    };
+
+    let response: Response;
+    try {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      // ky's own timeout, and a signal only when the caller has one: passing a signal of
+      // our own makes ky combine signals with AbortSignal.any on every request, which
+      // costs more than the rest of the SDK together.
+      response = await this.#ky(context.url, {
+        method: spec.method,
+        headers,
+        body,
+        timeout: timeoutMs,
+        ...(callerSignal ? { signal: callerSignal } : {}),
+      });
+    } catch (error) {
+      return fail(error, isKyTimeoutError(error));
     }
+    if (hooks.onResponse) {
+      callHook(hooks.onResponse, {
+        operation: spec.operation,
+        method: spec.method,
+        url: context.url,
+        requestId: context.requestId,
+        attempt,
+        status: response.status,
+        durationMs: performance.now() - started,
+        headers: redactHeaders(response.headers),
+      });
+    }
+    if (spec.expect === 'stream' && response.ok) {
+      // The body is read by the caller: only the wait for headers is bounded here.
+      breaker?.recordSuccess();
+      return { response, text: '' };
+    }
+    // Read the body inside the attempt, so a connection that breaks mid-body is a
+    // connection failure (retryable), within what is left of the attempt's time.
+    const remainingMs = Math.max(0, timeoutMs - (performance.now() - started));
+    const read = await readText(response, remainingMs).catch((error: unknown) => fail(error, false));
+    if (read.timedOut) return fail(undefined, true);
+    if (response.status >= 500) breaker?.recordFailure();
+    else breaker?.recordSuccess();
+    return { response, text: read.text };
   }
 
   #headers(
@@ -332,6 +331,39 @@ interface Exchange {
   readonly response: Response;
   readonly text: string;
 }
+
+/** Reads a whole body as text, giving up (and cancelling the download) after `timeoutMs`. */
+async function readText(response: Response, timeoutMs: number): Promise<{ text: string; timedOut: boolean }> {
+  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
+  if (!reader) return { text: '', timedOut: false };
+  const deadline = { passed: false };
+  const timer = setTimeout(() => {
+    deadline.passed = true;
+    void reader.cancel();
+  }, timeoutMs);
+  try {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      chunks.push(chunk.value);
+      length += chunk.value.length;
+    }
+    if (deadline.passed) return { text: '', timedOut: true };
+    const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : new Uint8Array(length);
+    if (chunks.length > 1) {
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.length;
+      }
+    }
+    return { text: decoder.decode(bytes), timedOut: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const decoder = new TextDecoder();
 
 /** Reads an error body as problem details, or describes what came instead. */
 function problemFrom({ response, text }: Exchange): Problem {

@@ -1,0 +1,27 @@
+// The benchmark's HTTP server, run as a child process of run.mjs so that serving does not
+// share an event loop (or a CPU) with the clients being measured. Reports its port over IPC.
+import { createServer } from 'node:http';
+import { body, TOKEN } from './fixtures.mjs';
+
+const payload = Buffer.from(body);
+const expectedAuth = `Bearer ${TOKEN}`;
+const ok = { 'content-type': 'application/json', 'content-length': String(payload.length) };
+const unauthorized = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 });
+
+const server = createServer((req, res) => {
+  req.resume();
+  if (req.url?.startsWith('/api/v1/tasks') && req.headers.authorization === expectedAuth) {
+    res.writeHead(200, ok).end(payload);
+    return;
+  }
+  res.writeHead(401, { 'content-type': 'application/problem+json' }).end(unauthorized);
+});
+server.keepAliveTimeout = 60_000;
+
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+});
+
+// Die with the parent, whatever way it goes.
+process.on('disconnect', () => process.exit(0));
