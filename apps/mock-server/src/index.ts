@@ -10,4 +10,9 @@ export type {
 } from './contract/operations.js';
 export { PrismStartError, startPrism } from './engines/prism.js';
 export type { PrismOptions, RunningPrism } from './engines/prism.js';
+export type { MockUser } from './engines/stateful/auth.js';
+export { startMockServer } from './engines/stateful/server.js';
+export type { MockServerOptions, RunningMockServer } from './engines/stateful/server.js';
+export { noFaults } from './faults.js';
+export type { Faults } from './faults.js';
 export { findSpecPath } from './spec.js';

@@ -163,8 +163,9 @@ export interface paths {
         /**
          * Export every matching task as NDJSON or CSV
          * @description Streams every task matching the filters, without pagination: NDJSON (one task
-         *     object per line) or CSV (a header row, then one row per task, RFC 4180 quoting).
-         *     Clients should read the body as a stream.
+         *     object per line) or CSV (a header row, then one row per task, RFC 4180 quoting;
+         *     `tags` joined with `;`, empty cells for null). Clients should read the body as a
+         *     stream.
          */
         get: operations["exportTasks"];
         put?: never;

@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+import type { Auth } from '../auth.js';
+import type { Store } from '../store.js';
+import type { OperationId, User } from '../types.js';
+
+/** What a handler gets: the checked request and the server's state. */
+export interface Context {
+  readonly operationId: OperationId;
+  /** The caller, for operations that need a bearer token. */
+  readonly user: User | undefined;
+  readonly params: Record<string, string>;
+  readonly query: Record<string, unknown>;
+  /** Header parameters of the contract, by lower-case name. */
+  readonly headers: Record<string, string | undefined>;
+  readonly body: unknown;
+  readonly store: Store;
+  readonly auth: Auth;
+  readonly startedAt: number;
+  /** The request's id, for problems embedded in a 200 (bulk results). */
+  readonly requestId: string;
+}
+
+/** What a handler answers: a JSON body, no body (204), or a stream. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** Sets `ETag` (single resources). */
+  etag?: string;
+  /** Sets `Location` (201). */
+  location?: string;
+  stream?: { contentType: string; body: Readable };
+}
+
+export type Handler = (context: Context) => Reply | Promise<Reply>;
+
+/** The caller's username; only called by handlers of secured operations. */
+export function actor(context: Context): string {
+  if (!context.user) throw new Error(`${context.operationId} ran without an authenticated user`);
+  return context.user.username;
+}
+
+/** limit/offset of a list operation (defaults already filled in from the contract). */
+export function windowOf(context: Context): { limit: number; offset: number } {
+  return { limit: context.query.limit as number, offset: context.query.offset as number };
+}

@@ -1,0 +1,108 @@
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { StoreSnapshot } from './store.js';
+
+/** Reads a data file written by `Saver`; undefined when there is none yet. */
+export async function readSnapshot(file: string): Promise<StoreSnapshot | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}); move it away to start with fresh data`);
+  }
+  const snapshot = data as Partial<StoreSnapshot> | null;
+  if (
+    snapshot?.format !== 'dtm-mock-data' ||
+    snapshot.version !== 1 ||
+    !Array.isArray(snapshot.tasks) ||
+    !Array.isArray(snapshot.projects) ||
+    !Array.isArray(snapshot.sprints) ||
+    !Array.isArray(snapshot.history) ||
+    typeof snapshot.counters !== 'object'
+  ) {
+    throw new Error(`${file} is not a DTM mock data file (format dtm-mock-data, version 1); move it away to start with fresh data`);
+  }
+  return snapshot as StoreSnapshot;
+}
+
+/** Writes a file so that a crash at any moment leaves either the old or the new content, whole. */
+export async function writeAtomically(file: string, content: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const handle = await open(temporary, 'w', 0o600);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  // Make the rename itself durable.
+  const directory = await open(dirname(file), 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/**
+ * Saves the store shortly after each change (changes within `delayMs` share one write),
+ * one write at a time, and once more on `flush()`.
+ */
+export class Saver {
+  readonly #file: string;
+  readonly #snapshot: () => StoreSnapshot;
+  readonly #delayMs: number;
+  readonly #onError: (error: unknown) => void;
+  #timer: NodeJS.Timeout | undefined;
+  #dirty = false;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(file: string, snapshot: () => StoreSnapshot, options: { delayMs?: number; onError: (error: unknown) => void }) {
+    this.#file = file;
+    this.#snapshot = snapshot;
+    this.#delayMs = options.delayMs ?? 50;
+    this.#onError = options.onError;
+  }
+
+  schedule(): void {
+    this.#dirty = true;
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      void this.#write();
+    }, this.#delayMs);
+  }
+
+  /** Writes pending changes now and waits until they are on disk. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#write();
+  }
+
+  #write(): Promise<void> {
+    this.#writing = this.#writing.then(async () => {
+      if (!this.#dirty) return;
+      this.#dirty = false;
+      try {
+        await writeAtomically(this.#file, JSON.stringify(this.#snapshot()));
+      } catch (error) {
+        this.#dirty = true;
+        this.#onError(error);
+      }
+    });
+    return this.#writing;
+  }
+}
