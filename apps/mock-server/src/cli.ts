@@ -15,7 +15,7 @@ Serves the DTM API (openapi.yaml) for development and tests.
 Options:
   -e, --engine <name>      stateful or prism (default stateful)
   -p, --port <n>           port (default 8000 stateful, 4010 prism; 0 picks a free one)
-  -h, --host <h>           address to listen on (default 127.0.0.1)
+      --host <h>           address to listen on (default 127.0.0.1)
   -q, --quiet              do not log requests
 
 Stateful engine:
@@ -38,7 +38,7 @@ Environment:
   DTM_MOCK_PASSWORD        the demo user's password (generated and printed when unset)
   DTM_MOCK_JWT_SECRET      the JWT signing key (random for each start when unset)
 
-      --help               show this help`;
+  -h, --help               show this help`;
 
 function fail(message: string): never {
   process.stderr.write(`dtm-mock: ${message}\n\nRun dtm-mock --help for the options.\n`);
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       options: {
         engine: { type: 'string', short: 'e', default: 'stateful' },
         port: { type: 'string', short: 'p' },
-        host: { type: 'string', short: 'h', default: '127.0.0.1' },
+        host: { type: 'string', default: '127.0.0.1' },
         quiet: { type: 'boolean', short: 'q', default: false },
         tasks: { type: 'string' },
         seed: { type: 'string' },
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         'rate-limit': { type: 'string' },
         'drop-rate': { type: 'string' },
         dynamic: { type: 'boolean', short: 'd', default: false },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -94,14 +94,14 @@ async function main(): Promise<void> {
   if (values.engine !== 'stateful' && values.engine !== 'prism') fail(`--engine must be stateful or prism, got "${values.engine}"`);
 
   let stop: () => Promise<void>;
+  let banner: string;
   if (values.engine === 'prism') {
     const prism = await startPrism({ port: integer('port', values.port, 65535) ?? 4010, host: values.host, dynamic: values.dynamic });
     stop = () => prism.stop();
-    process.stdout.write(
+    banner =
       `DTM mock (Prism) listening on ${prism.url}\n` +
         `Protected operations need a header "Authorization: Bearer <any token>".\n` +
-        `Press Ctrl-C to stop.\n`,
-    );
+        `Press Ctrl-C to stop.\n`;
   } else {
     const faults: Partial<Faults> = {};
     const set = <K extends keyof Faults>(key: K, value: Faults[K] | undefined): void => {
@@ -129,20 +129,21 @@ async function main(): Promise<void> {
       ? `password "${server.generatedPassword}" (generated for this run; set DTM_MOCK_PASSWORD to choose one)`
       : 'password from DTM_MOCK_PASSWORD';
     const active = Object.entries(faults).map(([key, value]) => `${key}=${String(value)}`);
-    process.stdout.write(
+    banner =
       `DTM mock server (stateful) listening on ${server.url}\n` +
         `  data:    ${server.taskCount()} tasks ${values.data ? `in ${values.data}` : 'in memory (--data FILE keeps them)'}\n` +
         `  log in:  username "${demo?.username ?? 'demo'}", ${password}\n` +
         `  use dtm: export DTM_API_URL=${server.url}; dtm auth login --username ${demo?.username ?? 'demo'}\n` +
         `  faults:  ${active.length > 0 ? active.join(', ') : 'none'} (change them with PUT ${server.url}/__admin/faults)\n` +
-        `Press Ctrl-C to stop.\n`,
-    );
+        `Press Ctrl-C to stop.\n`;
   }
   const shutdown = (): void => {
     void stop().then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Only now: whoever waits for this banner may stop the server right away.
+  process.stdout.write(banner);
 }
 
 main().catch((error: unknown) => {

@@ -53,7 +53,8 @@ export async function startPrism(options: PrismOptions = {}): Promise<RunningPri
   const attempts = options.port ? 1 : 3;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = options.port ?? (await findFreePort(options.host));
+    // 0 means "pick a free one" too: Prism must be told the real port, which is also the one we wait on.
+    const port = options.port === undefined || options.port === 0 ? await findFreePort(options.host) : options.port;
     try {
       return await launch(options, port);
     } catch (error) {

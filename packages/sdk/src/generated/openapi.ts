@@ -1150,8 +1150,8 @@ export interface components {
         /**
          * @description A unique key for this change. Repeating a request with the same key replays the
          *     first response instead of applying the change again (for at least 24 hours).
-         *     Reusing a key with a different body answers 422; a key whose first request is
-         *     still running answers 409.
+         *     Reusing a key for a different request (another body or another resource) answers
+         *     422; a key whose first request is still running answers 409.
          * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
          */
         IdempotencyKey: string;
@@ -1479,8 +1479,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1511,8 +1511,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1726,8 +1726,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1861,8 +1861,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2068,8 +2068,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2197,8 +2197,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2219,6 +2219,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2230,8 +2231,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2252,6 +2253,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2294,8 +2296,8 @@ export interface operations {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
                  *     first response instead of applying the change again (for at least 24 hours).
-                 *     Reusing a key with a different body answers 422; a key whose first request is
-                 *     still running answers 409.
+                 *     Reusing a key for a different request (another body or another resource) answers
+                 *     422; a key whose first request is still running answers 409.
                  * @example 6f1c7f0e-3a2b-4c5d-9e8f-0a1b2c3d4e5f
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

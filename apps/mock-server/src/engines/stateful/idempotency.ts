@@ -16,7 +16,8 @@ interface Entry {
 
 /**
  * `Idempotency-Key` support: the first answer to a key (per user and operation) is kept
- * for a day and replayed for every repeat; the same key with a different request is a 409.
+ * for a day and replayed for every repeat; the same key with a different request (body or
+ * target) is a 422, as the contract's IdempotencyKey says.
  */
 export class IdempotencyCache {
   readonly #entries = new Map<string, Entry>();
@@ -44,10 +45,9 @@ export class IdempotencyCache {
       return undefined;
     }
     if (entry.fingerprint !== fingerprint) {
-      throw new HttpProblem(
-        409,
-        `Idempotency-Key ${key} was already used for a different request. Use a new key for a new request.`,
-      );
+      throw new HttpProblem(422, `Idempotency-Key ${key} was already used for a different request. Use a new key for a new request.`, {
+        errors: [{ field: 'Idempotency-Key', message: 'was already used for a different request' }],
+      });
     }
     return entry.reply;
   }

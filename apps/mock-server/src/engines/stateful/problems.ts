@@ -1,17 +1,18 @@
 import type { FieldError, Problem } from './types.js';
 
-const titles: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
+/** Title and `type` (as in the contract's examples) per status. */
+const kinds: Record<number, [title: string, type: string]> = {
+  400: ['Bad Request', 'malformed-request'],
+  401: ['Unauthorized', 'unauthorized'],
+  403: ['Forbidden', 'forbidden'],
+  404: ['Not Found', 'not-found'],
+  409: ['Conflict', 'conflict'],
+  412: ['Precondition Failed', 'precondition-failed'],
+  422: ['Unprocessable Content', 'validation-failed'],
+  429: ['Too Many Requests', 'rate-limited'],
+  500: ['Internal Server Error', 'internal'],
+  502: ['Bad Gateway', 'bad-gateway'],
+  503: ['Service Unavailable', 'unavailable'],
 };
 
 /** An RFC 9457 problem the server answers with; thrown by handlers, rendered by the app. */
@@ -39,9 +40,9 @@ export function problem(
   requestId: string,
   extra: { errors?: FieldError[] | undefined; instance?: string | undefined } = {},
 ): Problem {
-  const title = titles[status] ?? 'Error';
+  const [title, kind] = kinds[status] ?? ['Error', 'error'];
   return {
-    type: `https://dtm.example/problems/${title.toLowerCase().replaceAll(' ', '-')}`,
+    type: `urn:dtm:problem:${kind}`,
     title,
     status,
     detail,

@@ -11,7 +11,7 @@ import { Auth, type MockUser } from './auth.js';
 import type { Context, Handler, Reply } from './handlers/context.js';
 import { handlers } from './handlers/index.js';
 import { IdempotencyCache, type StoredReply } from './idempotency.js';
-import { Saver, readSnapshot } from './persistence.js';
+import { Saver, readSnapshot, writeAtomically } from './persistence.js';
 import { HttpProblem } from './problems.js';
 import { seed } from './seed.js';
 import { Store } from './store.js';
@@ -138,7 +138,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     store.onChange = () => {
       saver?.schedule();
     };
-    if (!stored) await (saver.schedule(), saver.flush());
+    // The first save happens now, so a data file that cannot be written stops the start.
+    if (!stored) {
+      await writeAtomically(file, JSON.stringify(store.snapshot())).catch((error: unknown) => {
+        throw new Error(`cannot write the data file ${file}: ${(error as Error).message}`);
+      });
+    }
   }
 
   const idempotency = new IdempotencyCache();
@@ -290,11 +295,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let upTimer: NodeJS.Timeout | undefined;
   app.get(`${adminPrefix}/faults`, (_request, reply) => reply.send(faults));
   app.put(`${adminPrefix}/faults`, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const { downForMs, ...rest } = body;
+    const body: unknown = request.body ?? {};
+    // A list or a scalar goes to parseFaults whole, which answers that it must be an object.
+    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+    const { downForMs, ...rest } = isObject ? (body as Record<string, unknown>) : {};
     let change: Partial<Faults>;
     try {
-      change = parseFaults(rest);
+      change = parseFaults(isObject ? rest : body);
       if (change.down === true && (typeof downForMs !== 'number' || !(downForMs > 0 && downForMs <= maxDownMs))) {
         throw new Error(`"down": true needs "downForMs" from 1 to ${maxDownMs}: over HTTP, the server must come back by itself`);
       }

@@ -278,9 +278,9 @@ export class Store {
   completeTask(id: string, notes: string | undefined, actor: string, ifMatch?: string, at: string = this.#timestamp()): Task {
     const task = this.getTask(id);
     checkIfMatch(task, ifMatch);
-    if (task.status === 'completed' || task.status === 'cancelled') {
-      throw conflict(`${id} is already ${task.status}; only open tasks can be completed.`);
-    }
+    // Completing again is a no-op (the contract's completeTask); a cancelled task cannot be completed.
+    if (task.status === 'completed') return task;
+    if (task.status === 'cancelled') throw conflict(`${id} is cancelled; reopen it (set another status) before completing it.`);
     const next: Task = {
       ...task,
       status: 'completed',
@@ -342,7 +342,16 @@ export class Store {
     return project;
   }
 
+  #checkProjectName(name: string, except?: string): void {
+    for (const project of this.#projects.values()) {
+      if (project.name === name && project.id !== except) {
+        throw conflict(`${project.id} is already named "${name}"; project names are unique.`);
+      }
+    }
+  }
+
   createProject(input: ProjectCreate, at: string = this.#timestamp()): Project {
+    this.#checkProjectName(input.name);
     this.#counters.project += 1;
     const project: Project = {
       id: `PRJ-${pad(this.#counters.project, 3)}`,
@@ -362,6 +371,7 @@ export class Store {
   updateProject(id: string, patch: ProjectUpdate, ifMatch?: string): Project {
     const project = this.getProject(id);
     checkIfMatch(project, ifMatch);
+    if (patch.name !== undefined) this.#checkProjectName(patch.name, id);
     const next: Project = { ...project, ...(patch as Partial<Project>) };
     if (diff(project, next).length === 0) return project;
     next.version = project.version + 1;
@@ -408,6 +418,8 @@ export class Store {
         (filter.status === undefined || sprint.status === filter.status) &&
         (filter.project_id === undefined || sprint.project_id === filter.project_id),
     );
+    // Latest start first (the contract's listSprints); ties by id.
+    found.sort((a, b) => b.start_date.localeCompare(a.start_date) || a.id.localeCompare(b.id));
     return page(found, window);
   }
 
@@ -492,9 +504,8 @@ export class Store {
     const tasks = taskIds.map((taskId) => this.getTask(taskId));
     const foreign = tasks.filter((task) => task.project_id !== null && task.project_id !== sprint.project_id);
     if (foreign.length > 0) {
-      throw conflict(
-        `${foreign.map((task) => `${task.id} belongs to ${String(task.project_id)}`).join(', ')}, not to ${sprint.project_id}; nothing was assigned.`,
-      );
+      const detail = `${foreign.map((task) => `${task.id} belongs to ${String(task.project_id)}`).join(', ')}, not to ${sprint.project_id}`;
+      throw invalid('task_ids', `lists tasks of another project (${detail}); nothing was assigned`);
     }
     for (const task of tasks) this.#setSprint(task, id, actor, sprint.project_id);
     this.#changed();
@@ -535,8 +546,10 @@ export class Store {
       const date = addDays(sprint.start_date, index);
       const ideal = days === 1 ? 0 : Math.round(scope * (1 - index / (days - 1)) * 100) / 100;
       if (date > today) return { date, remaining: null, ideal, completed: null };
-      const completed = doneDays.filter((day) => day <= date).length;
-      return { date, remaining: scope - completed, ideal, completed };
+      // remaining: open at the end of the day; completed: finished during that day (the contract's BurndownPoint).
+      const completedByThen = doneDays.filter((day) => day <= date).length;
+      const completed = doneDays.filter((day) => day === date).length;
+      return { date, remaining: scope - completedByThen, ideal, completed };
     });
     return { sprint_id: id, unit: 'tasks', start_date: sprint.start_date, end_date: sprint.end_date, scope, points };
   }

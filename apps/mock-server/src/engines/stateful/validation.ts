@@ -210,9 +210,9 @@ function fieldErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
     let field = error.instancePath
       .split('/')
       .slice(1)
-      .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment.replaceAll('~1', '/').replaceAll('~0', '~')}`))
-      .join('')
-      .replace(/^\./, '');
+      // Dotted, array indexes included (`operations.2.data.title`), as the contract's FieldError says.
+      .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .join('.');
     let message = error.message ?? 'is not valid';
     const params = error.params as Record<string, unknown>;
     if (error.keyword === 'required') {
