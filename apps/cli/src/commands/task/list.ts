@@ -1,0 +1,59 @@
+import { Flags } from '@oclif/core';
+import type { ListTasksParams, Task, TaskPage } from '@dtm/sdk';
+import { DtmCommand } from '../../base-command.js';
+import { taskFields, taskPriorities, taskSorts, taskStatuses } from '../../lib/contract.js';
+import { taskTable } from '../../lib/render/tasks.js';
+
+export default class TaskList extends DtmCommand<typeof TaskList> {
+  static override summary = 'List tasks, with filters';
+  static override description = 'Shows one page of tasks (--limit, --offset), or every matching task with --all.';
+  static override examples = [
+    '<%= config.bin %> task list --status pending,in_progress --project PRJ-001',
+    '<%= config.bin %> task list --assignee alice --sort -priority --limit 10',
+    '<%= config.bin %> task list --search "release notes" --json id,title,status',
+    '<%= config.bin %> task list --all --json > tasks.json',
+  ];
+  static override jsonFields = taskFields;
+
+  static override flags = {
+    status: Flags.option({ options: taskStatuses, multiple: true, delimiter: ',', description: 'Only these statuses' })(),
+    priority: Flags.option({ options: taskPriorities, multiple: true, delimiter: ',', description: 'Only these priorities' })(),
+    project: Flags.string({ description: 'Only tasks of this project (PRJ-…)' }),
+    sprint: Flags.string({ description: 'Only tasks of this sprint (SPR-…)' }),
+    assignee: Flags.string({ description: 'Only tasks assigned to this user' }),
+    search: Flags.string({ char: 'q', description: 'Text to find in titles and descriptions' }),
+    'updated-since': Flags.string({ description: 'Only tasks changed at or after this time (RFC 3339)' }),
+    sort: Flags.option({ options: taskSorts, description: 'Order; a leading - reverses it' })(),
+    limit: Flags.integer({ min: 1, max: 1000, default: 30, description: 'Tasks per page (1–1000)' }),
+    offset: Flags.integer({ min: 0, default: 0, description: 'Tasks to skip' }),
+    all: Flags.boolean({ description: 'Every matching task, page after page (ignores --limit/--offset)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = this;
+    const filters: ListTasksParams = {
+      status: flags.status,
+      priority: flags.priority,
+      project_id: flags.project,
+      sprint_id: flags.sprint,
+      assignee: flags.assignee,
+      q: flags.search,
+      updated_since: flags['updated-since'],
+      sort: flags.sort,
+    };
+    const client = await this.client();
+    if (flags.all) {
+      const tasks: Task[] = [];
+      for await (const task of client.tasks.listAll(filters)) tasks.push(task);
+      this.print(tasks, (all) => (all.length === 0 ? 'No tasks match.' : taskTable(all, this.colors, this.tty)));
+      return;
+    }
+    const page = await client.tasks.list({ ...filters, limit: flags.limit, offset: flags.offset });
+    this.print(page, (result: TaskPage) => {
+      if (result.items.length === 0) return result.total === 0 ? 'No tasks match.' : `No tasks past offset ${result.offset} (${result.total} match).`;
+      const shown = `Showing ${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;
+      if (this.tty) process.stderr.write(`${this.colors.dim(shown)}\n`);
+      return taskTable(result.items, this.colors, this.tty);
+    });
+  }
+}

@@ -1,0 +1,208 @@
+import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TokenSet, TokenStore } from '@dtm/sdk';
+import { CliError } from './errors.js';
+import { writeFileAtomically } from './files.js';
+import { configDir } from './paths.js';
+
+/** A token store that can say where it keeps the tokens, for `dtm auth status`. */
+export interface CredentialStore extends TokenStore {
+  /** e.g. "OS keychain (service dtm)" or "file ~/.config/dtm/credentials.json". */
+  readonly location: string;
+  readonly kind: 'keychain' | 'file' | 'env';
+}
+
+const service = 'dtm';
+
+/** Tokens of one API URL in a 0600 JSON file in the config dir (one entry per API URL). */
+export class FileCredentialStore implements CredentialStore {
+  readonly kind = 'file';
+  readonly location: string;
+  readonly #path: string;
+  readonly #apiUrl: string;
+
+  constructor(apiUrl: string, env: NodeJS.ProcessEnv = process.env) {
+    this.#path = join(configDir(env), 'credentials.json');
+    this.#apiUrl = apiUrl;
+    this.location = `file ${this.#path} (mode 0600)`;
+  }
+
+  async #readAll(): Promise<Record<string, TokenSet>> {
+    let text: string;
+    try {
+      text = await readFile(this.#path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    try {
+      const data = JSON.parse(text) as unknown;
+      return typeof data === 'object' && data !== null ? (data as Record<string, TokenSet>) : {};
+    } catch {
+      throw new CliError(`The credentials file ${this.#path} is damaged.`, {
+        hint: 'Delete it and run `dtm auth login` again.',
+        code: 'credentials',
+      });
+    }
+  }
+
+  async get(): Promise<TokenSet | undefined> {
+    return (await this.#readAll())[this.#apiUrl];
+  }
+
+  async set(tokens: TokenSet): Promise<void> {
+    const all = await this.#readAll();
+    all[this.#apiUrl] = tokens;
+    await mkdir(configDir(), { recursive: true, mode: 0o700 });
+    await writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+  }
+
+  async clear(): Promise<void> {
+    const all = await this.#readAll();
+    if (!(this.#apiUrl in all)) return;
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- keyed by API URL
+    delete all[this.#apiUrl];
+    if (Object.keys(all).length === 0) await unlink(this.#path).catch(() => undefined);
+    else await writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+  }
+}
+
+interface KeyringEntry {
+  getPassword(): string | null | undefined;
+  setPassword(password: string): void;
+  deletePassword(): boolean;
+}
+
+/** Tokens in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service). */
+export class KeychainCredentialStore implements CredentialStore {
+  readonly kind = 'keychain';
+  readonly location = `OS keychain (service "${service}")`;
+  readonly #entry: KeyringEntry;
+
+  constructor(entry: KeyringEntry) {
+    this.#entry = entry;
+  }
+
+  get(): TokenSet | undefined {
+    const text = this.#entry.getPassword();
+    if (text === null || text === undefined || text === '') return undefined;
+    try {
+      return JSON.parse(text) as TokenSet;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(tokens: TokenSet): void {
+    this.#entry.setPassword(JSON.stringify(tokens));
+  }
+
+  clear(): void {
+    try {
+      this.#entry.deletePassword();
+    } catch {
+      // Nothing stored: nothing to clear.
+    }
+  }
+}
+
+/** A fixed token from `DTM_TOKEN`: used as it is, never stored, never refreshed. */
+export class EnvCredentialStore implements CredentialStore {
+  readonly kind = 'env';
+  readonly location = 'environment variable DTM_TOKEN';
+  readonly #token: string;
+
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  get(): TokenSet {
+    return { accessToken: this.#token };
+  }
+
+  set(): void {
+    // DTM_TOKEN is read-only: a refreshed token lives for this process only.
+  }
+
+  clear(): void {
+    // Nothing stored.
+  }
+}
+
+async function openKeychain(apiUrl: string): Promise<KeychainCredentialStore | undefined> {
+  try {
+    const { Entry } = await import('@napi-rs/keyring');
+    return new KeychainCredentialStore(new Entry(service, apiUrl));
+  } catch {
+    return undefined; // no prebuilt keyring module for this platform
+  }
+}
+
+/**
+ * The keychain when it works, else the file: a keychain can exist yet refuse access (a
+ * locked or absent Secret Service on a server), which shows only when it is used.
+ */
+export class AutoCredentialStore implements CredentialStore {
+  #current: CredentialStore;
+  readonly #file: FileCredentialStore;
+
+  constructor(keychain: KeychainCredentialStore, file: FileCredentialStore) {
+    this.#current = keychain;
+    this.#file = file;
+  }
+
+  get kind(): CredentialStore['kind'] {
+    return this.#current.kind;
+  }
+
+  get location(): string {
+    return this.#current.location;
+  }
+
+  async #use<R>(action: (store: CredentialStore) => R | Promise<R>): Promise<R> {
+    if (this.#current.kind === 'keychain') {
+      try {
+        return await action(this.#current);
+      } catch {
+        this.#current = this.#file;
+      }
+    }
+    return action(this.#current);
+  }
+
+  async get(): Promise<TokenSet | undefined> {
+    // Tokens saved while the keychain was unusable are in the file.
+    return (await this.#use((store) => store.get())) ?? (this.#current === this.#file ? undefined : this.#file.get());
+  }
+
+  set(tokens: TokenSet): Promise<void> {
+    return this.#use((store) => store.set(tokens));
+  }
+
+  async clear(): Promise<void> {
+    await this.#use((store) => store.clear());
+    await this.#file.clear();
+  }
+}
+
+/**
+ * The store for an API URL: `DTM_TOKEN` when set; else the keychain when one is available
+ * (`credential-store` auto or keychain); else the 0600 file.
+ */
+export async function openCredentialStore(
+  apiUrl: string,
+  preference: 'auto' | 'keychain' | 'file',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CredentialStore> {
+  const token = env.DTM_TOKEN;
+  if (token !== undefined && token !== '') return new EnvCredentialStore(token);
+  const file = new FileCredentialStore(apiUrl, env);
+  if (preference === 'file') return file;
+  const keychain = await openKeychain(apiUrl);
+  if (preference === 'auto') return keychain ? new AutoCredentialStore(keychain, file) : file;
+  if (keychain) return keychain;
+  throw new CliError('No OS keychain is available on this machine.', {
+    hint: 'Run `dtm config set credential-store file` to keep tokens in a 0600 file instead.',
+    code: 'credentials',
+  });
+}

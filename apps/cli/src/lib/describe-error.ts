@@ -1,0 +1,93 @@
+import { CliError, ExitCode } from './errors.js';
+
+export interface DescribedError {
+  message: string;
+  hint: string | undefined;
+  exitCode: ExitCode;
+  /** The `error` object printed under `--json`. */
+  json: Record<string, unknown>;
+}
+
+interface SdkErrorShape {
+  name: string;
+  message: string;
+  hint?: string;
+  status?: number;
+  requestId?: string;
+  operation?: string;
+  problem?: { errors?: { field: string; message: string }[] };
+}
+
+/** SDK errors that mean "the API could not be reached" (the SDK's isUnreachableError). */
+const unreachable = new Set(['ConnectionError', 'TimeoutError', 'CircuitOpenError']);
+
+/**
+ * Turns any error into what the user sees: one line, a hint, an exit code. SDK errors are
+ * recognised by their literal `name`, so this module does not load the SDK.
+ */
+export function describeError(error: unknown): DescribedError {
+  if (error instanceof CliError) {
+    return {
+      message: error.message,
+      hint: error.hint,
+      exitCode: error.exitCode,
+      json: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
+    };
+  }
+  // oclif's parse errors (missing argument, bad option value, unknown flag) are usage errors.
+  const oclif = (error as { oclif?: { exit?: number } } | undefined)?.oclif;
+  if (oclif?.exit === 2 || (error as { name?: string } | undefined)?.name === 'NonExistentFlagsError') {
+    const message = firstLine((error as Error).message);
+    const hint = 'See `--help` for the arguments and flags.';
+    return { message, hint, exitCode: ExitCode.usage, json: { code: 'usage', message, hint } };
+  }
+  const sdk = error as SdkErrorShape;
+  if (typeof sdk.name === 'string' && typeof sdk.message === 'string' && 'hint' in sdk) {
+    const hint = sdk.hint ?? '';
+    const message = stripHint(sdk.message, hint);
+    const fields = sdk.problem?.errors ?? [];
+    const detail = fields.length > 0 ? ` (${fields.map((field) => `${field.field}: ${field.message}`).join('; ')})` : '';
+    let exitCode: ExitCode = ExitCode.failure;
+    let code = 'api_error';
+    let shownHint = hint;
+    if (sdk.name === 'AuthenticationError') {
+      exitCode = ExitCode.authRequired;
+      code = 'auth_required';
+      shownHint = 'Run `dtm auth login` (or set DTM_TOKEN), then try again.';
+    } else if (unreachable.has(sdk.name)) {
+      code = 'unreachable';
+    } else if (sdk.name === 'ConfigurationError') {
+      exitCode = ExitCode.usage;
+      code = 'usage';
+    } else if (sdk.name === 'NotFoundError') {
+      code = 'not_found';
+    } else if (sdk.name === 'ValidationError') {
+      code = 'invalid';
+    }
+    return {
+      message: `${message}${detail}`,
+      hint: shownHint || undefined,
+      exitCode,
+      json: {
+        code,
+        message: `${message}${detail}`,
+        ...(shownHint ? { hint: shownHint } : {}),
+        ...(sdk.status === undefined ? {} : { status: sdk.status }),
+        ...(sdk.requestId === undefined ? {} : { request_id: sdk.requestId }),
+        ...(sdk.operation === undefined ? {} : { operation: sdk.operation }),
+        ...(fields.length > 0 ? { errors: fields } : {}),
+      },
+    };
+  }
+  const message = error instanceof Error ? firstLine(error.message) : String(error);
+  const hint = 'Run again with --debug for details.';
+  return { message, hint, exitCode: ExitCode.failure, json: { code: 'failure', message, hint } };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? text;
+}
+
+function stripHint(message: string, hint: string): string {
+  return hint !== '' && message.endsWith(`. ${hint}`) ? message.slice(0, -(hint.length + 2)) : message;
+}

@@ -1,0 +1,28 @@
+/** Exit codes of `dtm`, as documented in the README. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  partial: 3,
+  authRequired: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error meant for the user: one line of what went wrong, and a hint of what to do. */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  /** A stable machine-readable code for `--json` output. */
+  readonly code: string;
+
+  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; code?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.exitCode = options.exitCode ?? ExitCode.failure;
+    this.hint = options.hint;
+    this.code = options.code ?? 'failure';
+  }
+}
+
+export const usageError = (message: string, hint?: string): CliError =>
+  new CliError(message, { exitCode: ExitCode.usage, code: 'usage', ...(hint === undefined ? {} : { hint }) });

@@ -1,0 +1,123 @@
+// Runs the built `dtm` binary against a stateful mock server the test starts on a free
+// port, with its own config and data dirs, and no DTM_* variables from the outside.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type MockServerOptions, type RunningMockServer, startMockServer } from '@dtm/mock-server';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const bin = join(root, 'bin', 'run.js');
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to stdin, which is then closed. */
+  stdin?: string;
+  /** More environment variables (e.g. DTM_TOKEN); `undefined` removes one. */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+export interface Sandbox {
+  readonly server: RunningMockServer;
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly configDir: string;
+  readonly dataDir: string;
+  /** Runs `dtm` with these arguments. */
+  run(args: readonly string[], options?: RunOptions): Promise<Result>;
+  /** Runs `dtm` and parses its stdout as JSON (fails the test when the exit code is not 0). */
+  json<T = unknown>(args: readonly string[], options?: RunOptions): Promise<T>;
+  /** Logs in as the sandbox's user through `dtm auth login --password-stdin`. */
+  login(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** Stops every `dtm` process still running (call from afterAll/afterEach). */
+export function killChildren(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+
+export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'> = {}): Promise<Sandbox> {
+  if (!existsSync(join(root, 'dist', 'commands'))) {
+    throw new Error('apps/cli/dist is missing: run `npm run build -w @dtm/cli` (turbo runs it before the tests)');
+  }
+  const username = 'demo';
+  const password = `pw-${randomUUID()}`;
+  const server = await startMockServer({ port: 0, users: [{ username, password }], tasks: 0, ...options });
+  const home = await mkdtemp(join(tmpdir(), 'dtm-cli-test-'));
+  const configDir = join(home, 'config');
+  const dataDir = join(home, 'data');
+
+  const run = (args: readonly string[], runOptions: RunOptions = {}): Promise<Result> => {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (value !== undefined && !key.startsWith('DTM_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
+    }
+    Object.assign(env, {
+      DTM_API_URL: server.url,
+      DTM_CONFIG_DIR: configDir,
+      DTM_DATA_DIR: dataDir,
+      DTM_CREDENTIAL_STORE: 'file',
+    });
+    for (const [key, value] of Object.entries(runOptions.env ?? {})) {
+      if (value === undefined) Reflect.deleteProperty(env, key);
+      else env[key] = value;
+    }
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.end(runOptions.stdin ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), runOptions.timeoutMs ?? 20_000);
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        children.delete(child);
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
+  };
+
+  const json = async <T>(args: readonly string[], runOptions?: RunOptions): Promise<T> => {
+    const result = await run([...args, '--json'], runOptions);
+    if (result.code !== 0) throw new Error(`dtm ${args.join(' ')} --json exited ${String(result.code)}: ${result.stdout}${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  };
+
+  return {
+    server,
+    url: server.url,
+    username,
+    password,
+    configDir,
+    dataDir,
+    run,
+    json,
+    async login() {
+      const result = await run(['auth', 'login', '--username', username, '--password-stdin'], { stdin: `${password}\n` });
+      if (result.code !== 0) throw new Error(`login failed: ${result.stderr}`);
+    },
+    async stop() {
+      killChildren();
+      await server.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
