@@ -1,7 +1,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import type { DtmClient } from '@dtm/sdk';
 import { type Connection, connect } from './lib/client.js';
-import { type SettingName, readConfigFile, resolveSetting } from './lib/config.js';
+import { type SettingName, readConfigFile, resolveSetting, settings as settingDefinitions } from './lib/config.js';
 import type { CredentialStore } from './lib/credentials.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
@@ -87,7 +87,16 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     this.#parsed = true;
     this.colors = colorsFor(process.stdout, this.flags['no-color']);
     const file = await readConfigFile();
-    const setting = (name: SettingName, flag?: string): string => resolveSetting(name, flag, file).value;
+    // `dtm config …` must work even when a saved value is bad, or it could not fix it.
+    const lenient = this.id?.startsWith('config:') ?? false;
+    const setting = (name: SettingName, flag?: string): string => {
+      try {
+        return resolveSetting(name, flag, file).value;
+      } catch (error) {
+        if (!lenient) throw error;
+        return settingDefinitions[name].default;
+      }
+    };
     this.settings = {
       apiUrl: setting('api-url', this.flags['api-url']).replace(/\/+$/, ''),
       timeoutMs: durationMs(setting('timeout', this.flags.timeout)),

@@ -140,3 +140,36 @@ export function resolveSetting(
   }
   return { value: setting.default, source: 'default' };
 }
+
+/** The settings that have a global flag of the same name (`--api-url`, `--timeout`). */
+export const flagSettings = ['api-url', 'timeout'] as const satisfies readonly SettingName[];
+
+export interface SettingReport extends Resolved {
+  key: SettingName;
+  env: string;
+  default: string;
+  description: string;
+}
+
+/** Every setting with its value and where the value comes from, in the order of `settings`. */
+export function resolveAll(
+  flags: Partial<Record<SettingName, string | undefined>>,
+  file: ConfigFile,
+  env: NodeJS.ProcessEnv = process.env,
+): SettingReport[] {
+  return (Object.keys(settings) as SettingName[]).map((key) => ({
+    key,
+    ...resolveSetting(key, flags[key], file, env),
+    env: settings[key].env,
+    default: settings[key].default,
+    description: settings[key].description,
+  }));
+}
+
+/** A usage error unless `name` is a known setting. */
+export function checkSettingName(name: string): SettingName {
+  if (!isSettingName(name)) {
+    throw usageError(`Unknown setting "${name}".`, `Known settings: ${Object.keys(settings).join(', ')}.`);
+  }
+  return name;
+}

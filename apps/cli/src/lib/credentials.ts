@@ -1,7 +1,7 @@
 import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenSet, TokenStore } from '@dtm/sdk';
-import { CliError } from './errors.js';
+import { CliError, ExitCode } from './errors.js';
 import { writeFileAtomically } from './files.js';
 import { configDir } from './paths.js';
 
@@ -20,9 +20,11 @@ export class FileCredentialStore implements CredentialStore {
   readonly location: string;
   readonly #path: string;
   readonly #apiUrl: string;
+  readonly #dir: string;
 
   constructor(apiUrl: string, env: NodeJS.ProcessEnv = process.env) {
-    this.#path = join(configDir(env), 'credentials.json');
+    this.#dir = configDir(env);
+    this.#path = join(this.#dir, 'credentials.json');
     this.#apiUrl = apiUrl;
     this.location = `file ${this.#path} (mode 0600)`;
   }
@@ -53,7 +55,7 @@ export class FileCredentialStore implements CredentialStore {
   async set(tokens: TokenSet): Promise<void> {
     const all = await this.#readAll();
     all[this.#apiUrl] = tokens;
-    await mkdir(configDir(), { recursive: true, mode: 0o700 });
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     await writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
   }
 
@@ -205,4 +207,57 @@ export async function openCredentialStore(
     hint: 'Run `dtm config set credential-store file` to keep tokens in a 0600 file instead.',
     code: 'credentials',
   });
+}
+
+/** "Not logged in" as the user sees it: exit code 4 and how to log in. */
+export function notLoggedIn(apiUrl: string): CliError {
+  return new CliError(`Not logged in to ${apiUrl}.`, {
+    exitCode: ExitCode.authRequired,
+    hint: 'Run `dtm auth login` (or set DTM_TOKEN), then try again.',
+    code: 'auth_required',
+  });
+}
+
+/**
+ * A token as it may be shown: at most its first and last 4 characters, never more than a
+ * quarter of it at each end, e.g. `eyJh…X9k2`. Short tokens show nothing but the ellipsis.
+ */
+export function maskToken(token: string): string {
+  const shown = Math.min(4, Math.floor(token.length / 4));
+  return shown === 0 ? '…' : `${token.slice(0, shown)}…${token.slice(-shown)}`;
+}
+
+/**
+ * When the access token expires (epoch ms): the stored `expiresAt`, else the `exp` claim
+ * of a JWT (a DTM_TOKEN carries no expiry of its own). Undefined when it cannot be told.
+ */
+export function tokenExpiry(tokens: TokenSet): number | undefined {
+  if (tokens.expiresAt !== undefined) return tokens.expiresAt;
+  const payload = tokens.accessToken.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "expires in 12 min", "expired 3 h 5 min ago", "expires in 40 s". */
+export function describeExpiry(expiresAt: number, now = Date.now()): string {
+  const left = expiresAt - now;
+  const span = humanSpan(Math.abs(left));
+  return left > 0 ? `expires in ${span}` : `expired ${span} ago`;
+}
+
+/** A duration in words, to the minute past a minute: "40 s", "12 min", "3 h 5 min", "6 d 2 h". */
+export function humanSpan(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { CliError, ExitCode } from './errors.js';
 
 export interface DescribedError {
@@ -37,7 +38,7 @@ export function describeError(error: unknown): DescribedError {
   // oclif's parse errors (missing argument, bad option value, unknown flag) are usage errors.
   const oclif = (error as { oclif?: { exit?: number } } | undefined)?.oclif;
   if (oclif?.exit === 2 || (error as { name?: string } | undefined)?.name === 'NonExistentFlagsError') {
-    const message = firstLine((error as Error).message);
+    const message = parseErrorMessage((error as Error).message);
     const hint = 'See `--help` for the arguments and flags.';
     return { message, hint, exitCode: ExitCode.usage, json: { code: 'usage', message, hint } };
   }
@@ -46,7 +47,8 @@ export function describeError(error: unknown): DescribedError {
     const hint = sdk.hint ?? '';
     const message = stripHint(sdk.message, hint);
     const fields = sdk.problem?.errors ?? [];
-    const detail = fields.length > 0 ? ` (${fields.map((field) => `${field.field}: ${field.message}`).join('; ')})` : '';
+    const unmentioned = fields.filter((field) => !message.includes(field.message));
+    const detail = unmentioned.length > 0 ? ` (${unmentioned.map((field) => `${field.field}: ${field.message}`).join('; ')})` : '';
     let exitCode: ExitCode = ExitCode.failure;
     let code = 'api_error';
     let shownHint = hint;
@@ -82,6 +84,15 @@ export function describeError(error: unknown): DescribedError {
   const message = error instanceof Error ? firstLine(error.message) : String(error);
   const hint = 'Run again with --debug for details.';
   return { message, hint, exitCode: ExitCode.failure, json: { code: 'failure', message, hint } };
+}
+
+/** oclif's parse errors span lines ("The following error occurred:", the error, a help hint): keep the error. */
+function parseErrorMessage(text: string): string {
+  const lines = stripVTControlCharacters(text)
+    .split('\n')
+    .map((line) => line.trim().replace(/\s+/g, ' '))
+    .filter((line) => line !== '' && !/^The following errors? occurred:$/.test(line) && !line.startsWith('See more help with'));
+  return lines.length > 0 ? lines.join(' ') : firstLine(text);
 }
 
 function firstLine(text: string): string {

@@ -1,7 +1,9 @@
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
-import { usageError } from '../../lib/errors.js';
+import { describeExpiry } from '../../lib/credentials.js';
+import { CliError, ExitCode, usageError } from '../../lib/errors.js';
 import { promptLine, promptSecret, readStdin } from '../../lib/prompt.js';
+import { isAuthenticationError, serverDetail } from '../../lib/sdk-errors.js';
 
 export default class AuthLogin extends DtmCommand<typeof AuthLogin> {
   static override summary = 'Log in and keep the tokens';
@@ -20,16 +22,37 @@ export default class AuthLogin extends DtmCommand<typeof AuthLogin> {
   };
 
   async run(): Promise<void> {
+    const { apiUrl } = this.settings;
+    if (process.env.DTM_TOKEN !== undefined && process.env.DTM_TOKEN !== '') {
+      // Every command would keep using DTM_TOKEN: a stored login would be silently ignored.
+      throw new CliError('DTM_TOKEN is set, and it takes precedence over a stored login.', {
+        hint: 'Unset DTM_TOKEN to log in and keep the tokens, or keep using DTM_TOKEN.',
+        code: 'env_token',
+      });
+    }
     const username = this.flags.username ?? (await promptLine('Username: ')).trim();
     if (username === '') throw usageError('A username is needed.', 'Pass --username.');
     const password = this.flags['password-stdin'] ? await readStdin() : await promptSecret('Password: ');
     if (password === '') throw usageError('The password is empty.', 'Type it at the prompt, or pipe it with --password-stdin.');
     const { client, credentials } = await this.connection();
-    const tokens = await client.auth.login({ username, password }, { timeoutMs: this.settings.authTimeoutMs });
-    const expiresAt = new Date(Date.now() + tokens.expires_in * 1000).toISOString();
+    let expiresIn: number;
+    try {
+      ({ expires_in: expiresIn } = await client.auth.login({ username, password }, { timeoutMs: this.settings.authTimeoutMs }));
+    } catch (error) {
+      if (!isAuthenticationError(error)) throw error;
+      throw new CliError(`Login to ${apiUrl} as ${username} failed: ${serverDetail(error)}`, {
+        exitCode: ExitCode.authRequired,
+        hint: 'Check the username and password, and try again.',
+        code: 'login_failed',
+        cause: error,
+      });
+    }
+    const expiresAt = Date.now() + expiresIn * 1000;
     this.print(
-      { username, api_url: this.settings.apiUrl, expires_at: expiresAt, stored_in: credentials.location },
-      () => `${this.colors.green('✓')} Logged in to ${this.settings.apiUrl} as ${this.colors.bold(username)}. Tokens kept in ${credentials.location}.`,
+      { username, api_url: apiUrl, expires_at: new Date(expiresAt).toISOString(), stored_in: credentials.location },
+      () =>
+        `${this.colors.green('✓')} Logged in to ${apiUrl} as ${this.colors.bold(username)}; the access token ${describeExpiry(expiresAt)}.\n` +
+        `  Tokens kept in ${credentials.location}.`,
     );
   }
 }

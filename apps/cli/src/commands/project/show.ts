@@ -1,0 +1,44 @@
+import { Args, Flags } from '@oclif/core';
+import { DtmCommand } from '../../base-command.js';
+import { projectFields } from '../../lib/contract-extra.js';
+import { projectId, projectWithTasks } from '../../lib/projects.js';
+import { selectFields } from '../../lib/render/json.js';
+import { projectDetails, projectWithTasksText } from '../../lib/render/projects.js';
+
+export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
+  static override summary = 'Show a project';
+  static override description =
+    'Shows one project. With --include-tasks it also counts its tasks by status and priority and lists every one of them; ' +
+    'the JSON is then {project, summary, tasks}, and `--json a,b` selects fields of the project.';
+  static override examples = [
+    '<%= config.bin %> project show PRJ-001',
+    '<%= config.bin %> project show PRJ-001 --include-tasks',
+    '<%= config.bin %> project show PRJ-001 --include-tasks --json',
+  ];
+  static override jsonFields = projectFields;
+
+  static override args = {
+    id: Args.string({ required: true, description: 'Project id (PRJ-…)' }),
+  };
+
+  static override flags = {
+    'include-tasks': Flags.boolean({ description: "Also the project's task counts and all of its tasks" }),
+  };
+
+  async run(): Promise<void> {
+    const id = projectId(this.args.id);
+    const client = await this.client();
+    if (!this.flags['include-tasks']) {
+      const project = await client.projects.get(id);
+      this.print(project, (result) => projectDetails(result, this.colors));
+      return;
+    }
+    const result = await projectWithTasks(client, id);
+    // Selected fields apply to the project, the one resource of the three.
+    const fields = this.fields;
+    this.fields = undefined;
+    this.print({ ...result, project: selectFields(result.project, fields) as typeof result.project }, () =>
+      projectWithTasksText(result, this.colors, this.tty),
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { Args } from '@oclif/core';
+import { DtmCommand } from '../../base-command.js';
+import { sprintFields } from '../../lib/contract-extra.js';
+import { sprintDetails } from '../../lib/render/sprints.js';
+import { countByStatus, sprintId, sprintTasks } from '../../lib/sprints.js';
+
+export default class SprintShow extends DtmCommand<typeof SprintShow> {
+  static override summary = 'Show a sprint';
+  static override description =
+    "Shows one sprint, with its tasks counted by status. The JSON is the sprint itself; list its tasks with `dtm task list --sprint ID`.";
+  static override examples = ['<%= config.bin %> sprint show SPR-001', '<%= config.bin %> sprint show SPR-001 --json status,end_date'];
+  static override jsonFields = sprintFields;
+
+  static override args = {
+    id: Args.string({ required: true, description: 'Sprint id (SPR-…)' }),
+  };
+
+  async run(): Promise<void> {
+    const id = sprintId(this.args.id);
+    const client = await this.client();
+    const sprint = await client.sprints.get(id);
+    if (this.json) {
+      this.print(sprint, () => '');
+      return;
+    }
+    const counts = countByStatus(await sprintTasks(client, id));
+    this.print(sprint, (result) => sprintDetails(result, this.colors, counts));
+  }
+}

@@ -1,0 +1,123 @@
+import { Flags } from '@oclif/core';
+import { DtmCommand } from '../../base-command.js';
+import { taskPriorities, taskStatuses } from '../../lib/contract.js';
+import { usageError } from '../../lib/errors.js';
+import { showProgress, startProgress } from '../../lib/render/progress.js';
+import { table } from '../../lib/render/table.js';
+import { truncate } from '../../lib/render/tasks.js';
+import { type BulkUpdateResult, bulkExitCode, collectTargets, maxBatchSize, runBulkUpdate } from '../../lib/tasks/bulk.js';
+import { describeChanges, taskChanges } from '../../lib/tasks/changes.js';
+import { describeFilters, filterKeys, parseFilters } from '../../lib/tasks/filters.js';
+
+export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
+  static override summary = 'Change every task that matches filters';
+  static override description =
+    'Finds the tasks matching every --filter, then changes them through the bulk endpoint, in batches sent a few at a time. ' +
+    'Each task is changed only if it is still at the version that was listed. Failures are reported per task; the exit code ' +
+    'is 0 when every task was updated, 3 when some failed and 1 when all failed. --dry-run shows what would change and changes nothing.';
+  static override examples = [
+    '<%= config.bin %> task bulk-update --filter project_id=PRJ-001 --status completed --dry-run',
+    '<%= config.bin %> task bulk-update --filter project_id=PRJ-001 --filter status=pending,blocked --priority high',
+    '<%= config.bin %> task bulk-update --filter assignee=bob --assignee alice --json',
+  ];
+  static override jsonFields = ['matched', 'updated', 'failed', 'dry_run', 'failures', 'preview'];
+
+  static override flags = {
+    filter: Flags.string({
+      multiple: true,
+      required: true,
+      description: `Which tasks: key=value, repeatable; keys ${filterKeys.join(', ')} (status and priority take lists: status=pending,blocked)`,
+    }),
+    status: Flags.option({ options: taskStatuses, description: 'Set the status' })(),
+    priority: Flags.option({ options: taskPriorities, description: 'Set the priority' })(),
+    assignee: Flags.string({ description: 'Assign to this user' }),
+    'clear-assignee': Flags.boolean({ description: 'Unassign' }),
+    sprint: Flags.string({ description: 'Move into this sprint (SPR-…); tasks of other projects fail' }),
+    'clear-sprint': Flags.boolean({ description: 'Take out of their sprint' }),
+    'dry-run': Flags.boolean({ description: 'List what would change; change nothing' }),
+    'batch-size': Flags.integer({ min: 1, max: maxBatchSize, default: 100, description: `Tasks per bulk request (1–${maxBatchSize})` }),
+    concurrency: Flags.integer({ min: 1, max: 16, default: 4, description: 'Bulk requests in flight at once (1–16)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = this;
+    const filters = parseFilters(flags.filter);
+    const changes = taskChanges({
+      status: flags.status,
+      priority: flags.priority,
+      assignee: flags.assignee,
+      sprint: flags.sprint,
+      'clear-assignee': flags['clear-assignee'],
+      'clear-sprint': flags['clear-sprint'],
+    });
+    if (Object.keys(changes).length === 0) {
+      throw usageError('Nothing to change.', 'Pass at least one of --status, --priority, --assignee, --clear-assignee, --sprint, --clear-sprint.');
+    }
+    const matching = describeFilters(filters);
+    const client = await this.client();
+    const listed = client.tasks.listAll({ ...filters, sort: 'id' }, { pageSize: 1000 });
+    const { targets, preview } = await collectTargets(listed, changes, flags['dry-run']);
+
+    if (flags['dry-run']) {
+      const result: BulkUpdateResult = { matched: targets.length, updated: 0, failed: 0, dry_run: true, failures: [], preview };
+      this.print(result, () => {
+        if (preview.length === 0) return `No tasks match ${matching}; nothing would change.`;
+        const rows = table(
+          preview,
+          [
+            { header: 'id', value: (row) => row.id },
+            { header: 'title', value: (row) => truncate(row.title, 48) },
+            { header: 'would change', value: (row) => (row.changes.length === 0 ? '(already so)' : describeChanges(row.changes)) },
+          ],
+          this.colors,
+          this.tty,
+        );
+        return `Dry run: ${count(preview.length)} match ${matching}; nothing was changed.\n${rows}`;
+      });
+      return;
+    }
+
+    const progress = await startProgress({ enabled: showProgress(this.json), label: 'Updating', unit: 'tasks', total: targets.length });
+    let outcome: Awaited<ReturnType<typeof runBulkUpdate>>;
+    try {
+      outcome = await runBulkUpdate((request) => client.tasks.bulk(request), targets, changes, {
+        batchSize: flags['batch-size'],
+        concurrency: flags.concurrency,
+        onBatch: (size) => {
+          progress.increment(size);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const result: BulkUpdateResult = {
+      matched: targets.length,
+      updated: outcome.updated,
+      failed: outcome.failures.length,
+      dry_run: false,
+      failures: outcome.failures,
+    };
+    this.print(result, () => {
+      if (result.matched === 0) return `No tasks match ${matching}; nothing to update.`;
+      if (result.failed === 0) return `${this.colors.green('✓')} Updated ${count(result.updated)} matching ${matching}.`;
+      const mark = result.updated === 0 ? this.colors.red('✗') : this.colors.yellow('!');
+      const rows = table(
+        result.failures,
+        [
+          { header: 'id', value: (failure) => failure.id },
+          { header: 'status', value: (failure) => (failure.status === null ? '-' : String(failure.status)) },
+          { header: 'error', value: (failure) => failure.message },
+        ],
+        this.colors,
+        this.tty,
+      );
+      return `${mark} Updated ${result.updated} of ${count(result.matched)} matching ${matching}; ${result.failed} failed:\n${rows}`;
+    });
+    const code = bulkExitCode(result);
+    if (code !== 0) this.exit(code);
+  }
+}
+
+function count(tasks: number): string {
+  return `${tasks} task${tasks === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,33 @@
+import { Args, Flags } from '@oclif/core';
+import { DtmCommand } from '../../base-command.js';
+import { taskFields } from '../../lib/contract.js';
+import { checkId, checkText } from '../../lib/tasks/values.js';
+
+export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
+  static override summary = 'Mark a task completed';
+  static override description =
+    'Sets the status to completed and records when, with optional notes. Completing a completed task again changes nothing; ' +
+    'a cancelled task must be reopened (task update --status pending) first.';
+  static override examples = [
+    '<%= config.bin %> task complete TASK-000123',
+    '<%= config.bin %> task complete TASK-000123 --notes "Published on the blog."',
+  ];
+  static override jsonFields = taskFields;
+
+  static override args = {
+    id: Args.string({ required: true, description: 'Task id (TASK-…)' }),
+  };
+
+  static override flags = {
+    notes: Flags.string({ char: 'n', description: 'Completion notes (up to 10,000 characters)' }),
+  };
+
+  async run(): Promise<void> {
+    const id = checkId('task', this.args.id, 'ID');
+    const { notes } = this.flags;
+    const body = notes === undefined ? {} : { completion_notes: checkText(notes, '--notes', 10_000, 0) };
+    const client = await this.client();
+    const task = await client.tasks.complete(id, body);
+    this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
+  }
+}

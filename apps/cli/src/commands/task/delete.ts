@@ -1,0 +1,44 @@
+import { Args, Flags } from '@oclif/core';
+import { DtmCommand } from '../../base-command.js';
+import { CliError, usageError } from '../../lib/errors.js';
+import { promptLine } from '../../lib/prompt.js';
+import { checkId } from '../../lib/tasks/values.js';
+import { staleVersionError } from '../../lib/tasks/versions.js';
+
+export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
+  static override summary = 'Delete a task';
+  static override description =
+    'Deletes a task for good. On a terminal it shows the task and asks first; in scripts (no terminal) pass --yes.';
+  static override examples = ['<%= config.bin %> task delete TASK-000123', '<%= config.bin %> task delete TASK-000123 --yes'];
+  static override jsonFields = ['id', 'deleted'];
+
+  static override args = {
+    id: Args.string({ required: true, description: 'Task id (TASK-…)' }),
+  };
+
+  static override flags = {
+    yes: Flags.boolean({ char: 'y', description: 'Do not ask for confirmation' }),
+  };
+
+  async run(): Promise<void> {
+    const id = checkId('task', this.args.id, 'ID');
+    if (!this.flags.yes && !process.stdin.isTTY) {
+      throw usageError(`Not deleting ${id} without confirmation: there is no terminal to ask.`, 'Pass --yes to delete it.');
+    }
+    const client = await this.client();
+    let ifMatch: number | undefined;
+    if (!this.flags.yes) {
+      // Ask about the task as it is now, and delete only that version of it.
+      const task = await client.tasks.get(id);
+      const answer = await promptLine(`Delete ${task.id} "${task.title}" (${task.status})? [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(`Not deleted: ${id} is unchanged.`, { code: 'cancelled' });
+      ifMatch = task.version;
+    }
+    try {
+      await client.tasks.delete(id, ifMatch === undefined ? {} : { ifMatch });
+    } catch (error) {
+      throw staleVersionError(error, id);
+    }
+    this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted ${this.colors.bold(id)}`);
+  }
+}

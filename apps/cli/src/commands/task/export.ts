@@ -1,0 +1,110 @@
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { Flags } from '@oclif/core';
+import { DtmCommand } from '../../base-command.js';
+import { taskPriorities, taskSorts, taskStatuses } from '../../lib/contract.js';
+import { CliError, usageError } from '../../lib/errors.js';
+import { showProgress, startProgress } from '../../lib/render/progress.js';
+import {
+  type ExportFormat,
+  type Stages,
+  csvCounting,
+  exportFormats,
+  formatFromPath,
+  serializeTasks,
+  writeFileFromStream,
+  writeToStdout,
+} from '../../lib/tasks/export.js';
+import { filtersFromFlags } from '../../lib/tasks/filters.js';
+
+export default class TaskExport extends DtmCommand<typeof TaskExport> {
+  static override summary = 'Export every matching task as JSON, NDJSON or CSV';
+  static override description =
+    'Streams the tasks from the server to stdout or to a file without holding them in memory. With --output the file ' +
+    'is written as FILE.partial and renamed when complete, so FILE is never half written. The format defaults to the ' +
+    "file's extension (.json, .ndjson/.jsonl, .csv). CSV is the server's: RFC 4180 quoting, tags joined with ';'.";
+  static override examples = [
+    '<%= config.bin %> task export --format csv --output tasks.csv',
+    '<%= config.bin %> task export --format ndjson --project PRJ-001 --status completed > done.ndjson',
+    '<%= config.bin %> task export --output tasks.json --json',
+  ];
+  static override jsonFields = ['file', 'format', 'count'];
+
+  static override flags = {
+    format: Flags.option({ options: exportFormats, char: 'f', description: 'json (one array), ndjson (one task per line) or csv' })(),
+    output: Flags.string({ char: 'o', description: 'Write to this file instead of stdout' }),
+    status: Flags.option({ options: taskStatuses, multiple: true, delimiter: ',', description: 'Only these statuses' })(),
+    priority: Flags.option({ options: taskPriorities, multiple: true, delimiter: ',', description: 'Only these priorities' })(),
+    project: Flags.string({ description: 'Only tasks of this project (PRJ-…)' }),
+    sprint: Flags.string({ description: 'Only tasks of this sprint (SPR-…)' }),
+    assignee: Flags.string({ description: 'Only tasks assigned to this user' }),
+    search: Flags.string({ char: 'q', description: 'Text to find in titles and descriptions' }),
+    'updated-since': Flags.string({ description: 'Only tasks changed at or after this time (RFC 3339)' }),
+    sort: Flags.option({ options: taskSorts, description: 'Order; a leading - reverses it (default: by id)' })(),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = this;
+    const output = flags.output;
+    const format: ExportFormat | undefined = flags.format ?? (output === undefined ? undefined : formatFromPath(output));
+    if (format === undefined) {
+      const hint = output === undefined ? undefined : 'Or name the file .json, .ndjson or .csv.';
+      throw usageError('Which format? Pass --format json, ndjson or csv.', hint);
+    }
+    if (this.json && output === undefined) {
+      throw usageError(
+        '--json needs --output: without a file the export itself goes to stdout, and it is already machine-readable.',
+        'Drop --json (and pick --format json), or add --output FILE to get {file, format, count} as JSON.',
+      );
+    }
+    const filters = filtersFromFlags(flags);
+    const client = await this.client();
+
+    // Ctrl-C stops the download and removes the partial file, instead of killing the process mid-write.
+    const controller = new AbortController();
+    const { signal } = controller;
+    const abort = (): void => {
+      controller.abort();
+    };
+    process.once('SIGINT', abort);
+    process.once('SIGTERM', abort);
+    // A running count on stderr, unless it would land in the middle of the data on the same terminal.
+    const progress = await startProgress({
+      enabled: showProgress(this.json) && (output !== undefined || !process.stdout.isTTY),
+      label: 'Exporting',
+      unit: 'tasks',
+    });
+    let count = 0;
+    const onRecords = (records: number): void => {
+      count = records;
+      progress.update(records);
+    };
+    try {
+      const stages: Stages =
+        format === 'csv'
+          ? [Readable.fromWeb(await client.tasks.exportCsv(filters, { signal })), csvCounting(onRecords).stream]
+          : [Readable.from(serializeTasks(client.tasks.export(filters, { signal }), format, onRecords))];
+      if (output === undefined) await writeToStdout(stages, signal);
+      else await writeFileFromStream(output, stages, signal);
+    } catch (error) {
+      if (signal.aborted) {
+        throw new CliError(`Export cancelled after ${count} tasks${output === undefined ? '' : `; ${output} was not written`}.`, {
+          code: 'cancelled',
+        });
+      }
+      throw error;
+    } finally {
+      progress.stop();
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+    }
+
+    const noun = `${count} task${count === 1 ? '' : 's'}`;
+    if (output === undefined) {
+      if (process.stderr.isTTY) process.stderr.write(`${this.colors.dim(`Exported ${noun}.`)}\n`);
+      return;
+    }
+    if (this.json) this.print({ file: resolve(output), format, count }, () => '');
+    else this.note(`${this.colors.green('✓')} Exported ${noun} to ${output}`);
+  }
+}

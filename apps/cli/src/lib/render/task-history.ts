@@ -1,0 +1,20 @@
+import type { TaskHistoryEntry } from '@dtm/sdk';
+import { describeChanges } from '../tasks/changes.js';
+import type { Colors } from './style.js';
+import { table } from './table.js';
+
+/** The audit trail of a task, oldest first: when, who, what, and each field's old → new value. */
+export function taskHistoryTable(entries: readonly TaskHistoryEntry[], colors: Colors, tty: boolean): string {
+  if (entries.length === 0) return 'No recorded changes.';
+  return table(
+    entries,
+    [
+      { header: 'at', value: (entry) => entry.at },
+      { header: 'by', value: (entry) => entry.actor },
+      { header: 'action', value: (entry) => entry.action },
+      { header: 'changes', value: (entry) => describeChanges(entry.changes) },
+    ],
+    colors,
+    tty,
+  );
+}
