@@ -1,6 +1,7 @@
 import type { DtmClient } from '@dtm/sdk';
 import { type CredentialStore, openCredentialStore } from './credentials.js';
 import { recordCall } from './metrics-log.js';
+import { nodeFetch } from './node-fetch.js';
 
 export interface ClientSettings {
   apiUrl: string;
@@ -26,6 +27,7 @@ export async function connect(settings: ClientSettings): Promise<Connection> {
     tokenStore: credentials,
     timeoutMs: settings.timeoutMs,
     userAgent: 'dtm-cli',
+    fetch: nodeFetch,
     env: {},
     hooks: {
       onMetrics: (metrics) => {

@@ -173,8 +173,16 @@ export class AutoCredentialStore implements CredentialStore {
   }
 
   async get(): Promise<TokenSet | undefined> {
-    // Tokens saved while the keychain was unusable are in the file.
-    return (await this.#use((store) => store.get())) ?? (this.#current === this.#file ? undefined : this.#file.get());
+    // Tokens are in the file only when the keychain failed when they were saved: then
+    // use the file and skip the keychain, whose failure can cost tens of milliseconds.
+    if (this.#current.kind === 'keychain') {
+      const saved = await this.#file.get();
+      if (saved !== undefined) {
+        this.#current = this.#file;
+        return saved;
+      }
+    }
+    return this.#use((store) => store.get());
   }
 
   set(tokens: TokenSet): Promise<void> {
