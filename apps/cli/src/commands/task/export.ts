@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
-import { taskPriorities, taskSorts, taskStatuses } from '../../lib/contract.js';
 import { CliError, usageError } from '../../lib/errors.js';
 import { showProgress, startProgress } from '../../lib/render/progress.js';
 import {
@@ -15,7 +14,7 @@ import {
   writeFileFromStream,
   writeToStdout,
 } from '../../lib/tasks/export.js';
-import { filtersFromFlags } from '../../lib/tasks/filters.js';
+import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
 
 export default class TaskExport extends DtmCommand<typeof TaskExport> {
   static override summary = 'Export every matching task as JSON, NDJSON or CSV';
@@ -33,14 +32,7 @@ export default class TaskExport extends DtmCommand<typeof TaskExport> {
   static override flags = {
     format: Flags.option({ options: exportFormats, char: 'f', description: 'json (one array), ndjson (one task per line) or csv' })(),
     output: Flags.string({ char: 'o', description: 'Write to this file instead of stdout' }),
-    status: Flags.option({ options: taskStatuses, multiple: true, delimiter: ',', description: 'Only these statuses' })(),
-    priority: Flags.option({ options: taskPriorities, multiple: true, delimiter: ',', description: 'Only these priorities' })(),
-    project: Flags.string({ description: 'Only tasks of this project (PRJ-…)' }),
-    sprint: Flags.string({ description: 'Only tasks of this sprint (SPR-…)' }),
-    assignee: Flags.string({ description: 'Only tasks assigned to this user' }),
-    search: Flags.string({ char: 'q', description: 'Text to find in titles and descriptions' }),
-    'updated-since': Flags.string({ description: 'Only tasks changed at or after this time (RFC 3339)' }),
-    sort: Flags.option({ options: taskSorts, description: 'Order; a leading - reverses it (default: by id)' })(),
+    ...taskFilterFlags,
   };
 
   async run(): Promise<void> {

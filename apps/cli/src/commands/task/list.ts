@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
-import type { ListTasksParams, Task, TaskPage } from '@dtm/sdk';
+import type { Task, TaskPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
-import { taskFields, taskPriorities, taskSorts, taskStatuses } from '../../lib/contract.js';
+import { taskFields } from '../../lib/contract.js';
+import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
 import { taskTable } from '../../lib/render/tasks.js';
 
 export default class TaskList extends DtmCommand<typeof TaskList> {
@@ -16,14 +17,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
   static override jsonFields = taskFields;
 
   static override flags = {
-    status: Flags.option({ options: taskStatuses, multiple: true, delimiter: ',', description: 'Only these statuses' })(),
-    priority: Flags.option({ options: taskPriorities, multiple: true, delimiter: ',', description: 'Only these priorities' })(),
-    project: Flags.string({ description: 'Only tasks of this project (PRJ-…)' }),
-    sprint: Flags.string({ description: 'Only tasks of this sprint (SPR-…)' }),
-    assignee: Flags.string({ description: 'Only tasks assigned to this user' }),
-    search: Flags.string({ char: 'q', description: 'Text to find in titles and descriptions' }),
-    'updated-since': Flags.string({ description: 'Only tasks changed at or after this time (RFC 3339)' }),
-    sort: Flags.option({ options: taskSorts, description: 'Order; a leading - reverses it' })(),
+    ...taskFilterFlags,
     limit: Flags.integer({ min: 1, max: 1000, default: 30, description: 'Tasks per page (1–1000)' }),
     offset: Flags.integer({ min: 0, default: 0, description: 'Tasks to skip' }),
     all: Flags.boolean({ description: 'Every matching task, page after page (ignores --limit/--offset)' }),
@@ -31,16 +25,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
 
   async run(): Promise<void> {
     const { flags } = this;
-    const filters: ListTasksParams = {
-      status: flags.status,
-      priority: flags.priority,
-      project_id: flags.project,
-      sprint_id: flags.sprint,
-      assignee: flags.assignee,
-      q: flags.search,
-      updated_since: flags['updated-since'],
-      sort: flags.sort,
-    };
+    const filters = filtersFromFlags(flags);
     const client = await this.client();
     if (flags.all) {
       const tasks: Task[] = [];

@@ -1,5 +1,6 @@
+import { Flags } from '@oclif/core';
 import type { TaskFilters, TaskPriority, TaskStatus } from '@dtm/sdk';
-import { taskPriorities, taskStatuses } from '../contract.js';
+import { taskPriorities, taskSorts, taskStatuses } from '../contract.js';
 import { usageError } from '../errors.js';
 import { checkId, checkText, checkTimestamp, checkUsername } from './values.js';
 
@@ -84,6 +85,18 @@ export function describeFilters(filters: KeyValueFilters): string {
     .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : value}`)
     .join(' ');
 }
+
+/** The filter flags `task list` and `task export` share. */
+export const taskFilterFlags = {
+  status: Flags.option({ options: taskStatuses, multiple: true, delimiter: ',', description: 'Only these statuses' })(),
+  priority: Flags.option({ options: taskPriorities, multiple: true, delimiter: ',', description: 'Only these priorities' })(),
+  project: Flags.string({ description: 'Only tasks of this project (PRJ-…)' }),
+  sprint: Flags.string({ description: 'Only tasks of this sprint (SPR-…)' }),
+  assignee: Flags.string({ description: 'Only tasks assigned to this user' }),
+  search: Flags.string({ char: 'q', description: 'Text to find in titles and descriptions' }),
+  'updated-since': Flags.string({ description: 'Only tasks changed at or after this time (RFC 3339)' }),
+  sort: Flags.option({ options: taskSorts, description: 'Order; a leading - reverses it (default: by id)' })(),
+};
 
 /** The filter flags of `task list` and `task export`, as oclif parsed them. */
 export interface FilterFlags {
