@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { CliError, ExitCode } from './errors.js';
+import { isUnreachable, sdkErrorName } from './sdk-errors.js';
 
 export interface DescribedError {
   message: string;
@@ -18,9 +19,6 @@ interface SdkErrorShape {
   operation?: string;
   problem?: { errors?: { field: string; message: string }[] };
 }
-
-/** SDK errors that mean "the API could not be reached" (the SDK's isUnreachableError). */
-const unreachable = new Set(['ConnectionError', 'TimeoutError', 'CircuitOpenError']);
 
 /**
  * Turns any error into what the user sees: one line, a hint, an exit code. SDK errors are
@@ -42,8 +40,8 @@ export function describeError(error: unknown): DescribedError {
     const hint = 'See `--help` for the arguments and flags.';
     return { message, hint, exitCode: ExitCode.usage, json: { code: 'usage', message, hint } };
   }
-  const sdk = error as SdkErrorShape;
-  if (typeof sdk.name === 'string' && typeof sdk.message === 'string' && 'hint' in sdk) {
+  if (sdkErrorName(error) !== undefined) {
+    const sdk = error as SdkErrorShape;
     const hint = sdk.hint ?? '';
     const message = stripHint(sdk.message, hint);
     const fields = sdk.problem?.errors ?? [];
@@ -56,7 +54,7 @@ export function describeError(error: unknown): DescribedError {
       exitCode = ExitCode.authRequired;
       code = 'auth_required';
       shownHint = 'Run `dtm auth login` (or set DTM_TOKEN), then try again.';
-    } else if (unreachable.has(sdk.name)) {
+    } else if (isUnreachable(error)) {
       code = 'unreachable';
     } else if (sdk.name === 'ConfigurationError') {
       exitCode = ExitCode.usage;
