@@ -30,6 +30,14 @@ export interface MetricsEntry {
   records?: number;
 }
 
+/**
+ * The operation a call is counted under. Raw calls (`dtm api`) are named by their path;
+ * their ids become `{id}`, so `GET /api/v1/tasks/TASK-000021` and `…/TASK-000022` are one row.
+ */
+export function operationName(operation: string): string {
+  return operation.replace(/\b(TASK|PRJ|SPR|USR)-\d+\b/g, '{id}').replace(/\?.*$/, '');
+}
+
 /** One line per API call: what `dtm status performance` summarises. Never fails the command. */
 export function recordCall(metrics: CallMetrics, env: NodeJS.ProcessEnv = process.env): void {
   try {
@@ -42,7 +50,7 @@ export function recordCall(metrics: CallMetrics, env: NodeJS.ProcessEnv = proces
     }
     const line: MetricsEntry = {
       at: new Date().toISOString(),
-      operation: metrics.operation,
+      operation: operationName(metrics.operation),
       method: metrics.method,
       status: metrics.status,
       attempts: metrics.attempts,
