@@ -6,8 +6,10 @@ export type Colors = ReturnType<typeof pc.createColors>;
 export function colorsFor(stream: NodeJS.WriteStream, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): Colors {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const disabled = noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
-  // isTTY is undefined on a pipe; createColors(undefined) would fall back to picocolors' own guess (on when CI is set).
-  return pc.createColors(!disabled && (forced || stream.isTTY === true));
+  // isTTY is undefined on a pipe (whatever the types say); createColors(undefined) would fall
+  // back to picocolors' own guess, which is on wherever CI is set.
+  const terminal = (stream as { isTTY?: boolean }).isTTY ?? false;
+  return pc.createColors(!disabled && (forced || terminal));
 }
 
 const statusColor = {
