@@ -3,12 +3,17 @@ import type { DtmClient } from '@dtm/sdk';
 import { type Connection, connect } from './lib/client.js';
 import { type SettingName, readConfigFile, resolveSetting, settings as settingDefinitions } from './lib/config.js';
 import type { CredentialStore } from './lib/credentials.js';
-import { CliError, ExitCode } from './lib/errors.js';
+import { CliError, ExitCode, usageError } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
+import type { Kind, RecordOf } from './lib/offline/local-copy.js';
+import { dataDir } from './lib/paths.js';
+import { isUnreachable } from './lib/sdk-errors.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 
 export type Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof DtmCommand)['baseFlags'] & T['flags']>;
+/** Reads one collection of the local copy (throws when there is none). */
+export type LocalLoader = <K extends Kind>(kind: K) => Promise<RecordOf<K>[]>;
 export type Args<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 /** Settings every command resolves: flag > env > config file > default. */
@@ -48,6 +53,14 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     }),
     'no-color': Flags.boolean({ helpGroup: 'GLOBAL', description: 'Plain text without colours (also NO_COLOR)' }),
     debug: Flags.boolean({ helpGroup: 'GLOBAL', description: 'Print HTTP timings and stack traces on stderr' }),
+    offline: Flags.boolean({
+      helpGroup: 'GLOBAL',
+      description: 'Answer reads from the local copy without calling the API (exit code 3)',
+    }),
+    api: Flags.boolean({
+      helpGroup: 'GLOBAL',
+      description: 'Always ask the API: fail rather than answer from the local copy when it is unreachable',
+    }),
   };
 
   /** Fields `--json` may select, for commands that print resources. */
@@ -62,6 +75,10 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   protected fields: string[] | undefined;
   protected colors!: Colors;
   #connection: Connection | undefined;
+  /** Set when the answer came from the local copy: when it was synced, and why. */
+  #local: { lastSync: string; reason: string } | undefined;
+  /** Writes to the local copy, one after the other (each is a read-modify-write of a file). */
+  #copyWrites: Promise<void> = Promise.resolve();
 
   /** True when stdout is a terminal (tables and colours), false when piped. */
   protected get tty(): boolean {
@@ -86,6 +103,9 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     this.args = args as Args<T>;
     this.#parsed = true;
     this.colors = colorsFor(process.stdout, this.flags['no-color']);
+    if (this.flags.offline && this.flags.api) {
+      throw usageError('--offline and --api cannot be used together.', '--offline answers from the local copy; --api never does.');
+    }
     const file = await readConfigFile();
     // `dtm config …` must work even when a saved value is bad, or it could not fix it.
     const lenient = this.id?.startsWith('config:') ?? false;
@@ -140,16 +160,116 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   }
 
   protected async connection(): Promise<Connection> {
+    if (this.flags.offline) {
+      throw usageError(
+        `--offline: \`dtm ${(this.id ?? '').replaceAll(':', ' ')}\` needs the API.`,
+        'Only task, project and sprint list and show answer from the local copy; writes are not queued offline yet.',
+      );
+    }
     this.#connection ??= await connect({
       apiUrl: this.settings.apiUrl,
       timeoutMs: this.settings.timeoutMs,
       authTimeoutMs: this.settings.authTimeoutMs,
       credentialStore: this.settings.credentialStore,
       debug: (line) => {
-        if (this.flags.debug) process.stderr.write(`${this.colors.dim(`debug: ${line}`)}\n`);
+        this.debugLine(line);
       },
+      dataDir: dataDir(),
     });
     return this.#connection;
+  }
+
+  /** A line on stderr under --debug only. */
+  protected debugLine(line: string): void {
+    if (this.flags.debug) process.stderr.write(`${this.colors.dim(`debug: ${line}`)}\n`);
+  }
+
+  /**
+   * Refreshes the local copy with what the API returned. Never fails the command: a problem
+   * writing the copy is a --debug line. `replace` makes these records the whole collection
+   * (for a listing of everything).
+   */
+  protected async remember<K extends Kind>(kind: K, records: readonly RecordOf<K>[], options: { replace?: boolean } = {}): Promise<void> {
+    await this.#updateCopy(`save ${records.length} ${kind}`, async (copy) => {
+      await (options.replace ? copy.replaceAll(kind, records) : copy.upsert(kind, records));
+    });
+  }
+
+  /** Drops deleted records from the local copy; never fails the command. */
+  protected async forget(kind: Kind, ids: readonly string[]): Promise<void> {
+    await this.#updateCopy(`drop ${ids.join(', ')}`, (copy) => copy.remove(kind, ids));
+  }
+
+  /** Changes fields of records already in the local copy (others are left out); never fails the command. */
+  protected async patchRemembered<K extends Kind>(kind: K, ids: readonly string[], patch: Partial<RecordOf<K>>): Promise<void> {
+    await this.#updateCopy(`update ${ids.length} ${kind}`, async (copy) => {
+      const wanted = new Set(ids);
+      const current = (await copy.readCollection(kind))?.records ?? [];
+      const changed = current.filter((record) => wanted.has(record.id)).map((record) => ({ ...record, ...patch }));
+      if (changed.length > 0) await copy.upsert(kind, changed);
+    });
+  }
+
+  #updateCopy(what: string, change: (copy: typeof import('./lib/offline/local-copy.js')) => Promise<void>): Promise<void> {
+    const apiUrl = this.settings.apiUrl;
+    this.#copyWrites = this.#copyWrites.then(async () => {
+      try {
+        const copy = await import('./lib/offline/local-copy.js');
+        await copy.claimFor(apiUrl);
+        await change(copy);
+      } catch (error) {
+        this.debugLine(`could not ${what} in the local copy: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    return this.#copyWrites;
+  }
+
+  /**
+   * A read that may be answered from the local copy: with --offline at once; otherwise from
+   * the API, and from the local copy when the API is unreachable and fallback is on (not with
+   * --api). A local answer prints a note on stderr, marks the JSON and exits with code 3.
+   */
+  protected async readThrough<R>(fromApi: () => Promise<R>, fromLocal: (load: LocalLoader) => Promise<R>): Promise<R> {
+    if (this.flags.offline) return this.#answerLocally(fromLocal, undefined);
+    try {
+      return await fromApi();
+    } catch (error) {
+      if (!isUnreachable(error) || this.flags.api || !this.settings.fallbackEnabled) throw error;
+      return this.#answerLocally(fromLocal, error);
+    }
+  }
+
+  async #answerLocally<R>(fromLocal: (load: LocalLoader) => Promise<R>, apiError: unknown): Promise<R> {
+    await this.#copyWrites;
+    const copy = await import('./lib/offline/local-copy.js');
+    const apiUrl = this.settings.apiUrl;
+    const synced: string[] = [];
+    const load: LocalLoader = async (kind) => {
+      const collection = (await copy.ownerOf()) === apiUrl ? await copy.readCollection(kind) : undefined;
+      if (collection === undefined) {
+        const hint = `Nothing was synced from ${apiUrl} to the local copy yet: run a command while the API is reachable first (e.g. \`dtm ${kind === 'tasks' ? 'task' : kind.slice(0, -1)} list --all\`).`;
+        if (apiError === undefined) {
+          throw new CliError(`There is no local copy of the ${kind} of ${apiUrl}.`, { hint, code: 'no_local_copy' });
+        }
+        throw new CliError(describeError(apiError).message, { hint, code: 'unreachable', cause: apiError });
+      }
+      synced.push(collection.lastSync);
+      return collection.records;
+    };
+    const result = await fromLocal(load);
+    const lastSync = synced.sort()[0] ?? new Date().toISOString();
+    const reason = apiError === undefined ? '--offline' : `the API at ${apiUrl} is unreachable`;
+    this.#local = { lastSync, reason };
+    process.stderr.write(`${colorsFor(process.stderr, this.flags['no-color']).yellow(`Offline: answered from the local copy of ${lastSync} (${reason}).`)}\n`);
+    return result;
+  }
+
+  /** The error for a record the local copy does not hold. */
+  protected notInLocalCopy(id: string): CliError {
+    return new CliError(`${id} is not in the local copy.`, {
+      code: 'not_found',
+      hint: 'Only what the CLI has read or written while the API was reachable is in the local copy.',
+    });
   }
 
   /**
@@ -158,11 +278,17 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
    */
   protected print<R>(result: R, text: (result: R) => string): void {
     if (this.json) {
-      process.stdout.write(`${JSON.stringify(selectFields(result, this.fields), null, 2)}\n`);
-      return;
+      let document = selectFields(result, this.fields);
+      // An answer from the local copy says so; a list (--all) stays a list (the exit code and the note mark it).
+      if (this.#local && typeof document === 'object' && document !== null && !Array.isArray(document)) {
+        document = { ...document, source: 'local', last_sync: this.#local.lastSync };
+      }
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else {
+      const rendered = text(result);
+      if (rendered !== '') process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
     }
-    const rendered = text(result);
-    if (rendered !== '') process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+    if (this.#local) this.exit(ExitCode.partial);
   }
 
   /** A note for a person (stderr), never mixed into the data on stdout. */

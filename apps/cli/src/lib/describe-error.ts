@@ -43,7 +43,12 @@ export function describeError(error: unknown): DescribedError {
   if (sdkErrorName(error) !== undefined) {
     const sdk = error as SdkErrorShape;
     const hint = sdk.hint ?? '';
-    const message = stripHint(sdk.message, hint);
+    // An open breaker (kept between commands in breaker.json) is the same news as a refused
+    // connection: say it in the same words.
+    const message =
+      sdk.name === 'CircuitOpenError' && sdk.operation !== undefined
+        ? `${sdk.operation}: cannot reach the DTM API: it failed repeatedly and is treated as down`
+        : stripHint(sdk.message, hint);
     const fields = sdk.problem?.errors ?? [];
     const unmentioned = fields.filter((field) => !message.includes(field.message));
     const detail = unmentioned.length > 0 ? ` (${unmentioned.map((field) => `${field.field}: ${field.message}`).join('; ')})` : '';

@@ -3,6 +3,7 @@ import type { ListProjectsParams, Project, ProjectPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
+import { matchProjects, pageOf } from '../../lib/offline/query.js';
 import { projectTable } from '../../lib/render/projects.js';
 
 export default class ProjectList extends DtmCommand<typeof ProjectList> {
@@ -27,14 +28,30 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
   async run(): Promise<void> {
     const { flags } = this;
     const filters: ListProjectsParams = { status: flags.status, q: flags.search };
-    const client = await this.client();
     if (flags.all) {
-      const projects: Project[] = [];
-      for await (const project of client.projects.listAll(filters)) projects.push(project);
+      const projects = await this.readThrough(
+        async () => {
+          const client = await this.client();
+          const all: Project[] = [];
+          for await (const project of client.projects.listAll(filters)) all.push(project);
+          await this.remember('projects', all, { replace: filters.status === undefined && filters.q === undefined });
+          return all;
+        },
+        async (load) => matchProjects(await load('projects'), filters),
+      );
       this.print(projects, (all) => (all.length === 0 ? 'No projects match.' : projectTable(all, this.colors, this.tty)));
       return;
     }
-    const page = await client.projects.list({ ...filters, limit: flags.limit, offset: flags.offset });
+    const window = { limit: flags.limit, offset: flags.offset };
+    const page: ProjectPage = await this.readThrough(
+      async () => {
+        const client = await this.client();
+        const listed = await client.projects.list({ ...filters, ...window });
+        await this.remember('projects', listed.items);
+        return listed;
+      },
+      async (load) => pageOf(matchProjects(await load('projects'), filters), window),
+    );
     this.print(page, (result: ProjectPage) => {
       if (result.items.length === 0) {
         return result.total === 0 ? 'No projects match.' : `No projects past offset ${result.offset} (${result.total} match).`;

@@ -27,13 +27,28 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
 
   async run(): Promise<void> {
     const id = projectId(this.args.id);
-    const client = await this.client();
     if (!this.flags['include-tasks']) {
-      const project = await client.projects.get(id);
+      const project = await this.readThrough(
+        async () => {
+          const client = await this.client();
+          const found = await client.projects.get(id);
+          await this.remember('projects', [found]);
+          return found;
+        },
+        async (load) => {
+          const local = (await load('projects')).find((candidate) => candidate.id === id);
+          if (local === undefined) throw this.notInLocalCopy(id);
+          return local;
+        },
+      );
       this.print(project, (result) => projectDetails(result, this.colors));
       return;
     }
+    // The summary is the server's: --include-tasks is not answered from the local copy.
+    const client = await this.client();
     const result = await projectWithTasks(client, id);
+    await this.remember('projects', [result.project]);
+    await this.remember('tasks', result.tasks);
     // Selected fields apply to the project, the one resource of the three.
     const fields = this.fields;
     this.fields = undefined;

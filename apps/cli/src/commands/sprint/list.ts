@@ -4,6 +4,7 @@ import { DtmCommand } from '../../base-command.js';
 import { sprintStatuses } from '../../lib/contract.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { usageError } from '../../lib/errors.js';
+import { matchSprints, pageOf } from '../../lib/offline/query.js';
 import { projectId } from '../../lib/projects.js';
 import { sprintTable } from '../../lib/render/sprints.js';
 
@@ -38,14 +39,30 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
       status: flags.active ? 'active' : flags.status,
       project_id: flags.project === undefined ? undefined : projectId(flags.project, 'project id for --project'),
     };
-    const client = await this.client();
     if (flags.all) {
-      const sprints: Sprint[] = [];
-      for await (const sprint of client.sprints.listAll(filters)) sprints.push(sprint);
+      const sprints = await this.readThrough(
+        async () => {
+          const client = await this.client();
+          const all: Sprint[] = [];
+          for await (const sprint of client.sprints.listAll(filters)) all.push(sprint);
+          await this.remember('sprints', all, { replace: filters.status === undefined && filters.project_id === undefined });
+          return all;
+        },
+        async (load) => matchSprints(await load('sprints'), filters),
+      );
       this.print(sprints, (all) => (all.length === 0 ? 'No sprints match.' : sprintTable(all, this.colors, this.tty)));
       return;
     }
-    const page = await client.sprints.list({ ...filters, limit: flags.limit, offset: flags.offset });
+    const window = { limit: flags.limit, offset: flags.offset };
+    const page: SprintPage = await this.readThrough(
+      async () => {
+        const client = await this.client();
+        const listed = await client.sprints.list({ ...filters, ...window });
+        await this.remember('sprints', listed.items);
+        return listed;
+      },
+      async (load) => pageOf(matchSprints(await load('sprints'), filters), window),
+    );
     this.print(page, (result: SprintPage) => {
       if (result.items.length === 0) {
         return result.total === 0 ? 'No sprints match.' : `No sprints past offset ${result.offset} (${result.total} match).`;

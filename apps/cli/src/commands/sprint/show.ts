@@ -17,13 +17,27 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
 
   async run(): Promise<void> {
     const id = sprintId(this.args.id);
-    const client = await this.client();
-    const sprint = await client.sprints.get(id);
+    const { sprint, tasks } = await this.readThrough(
+      async () => {
+        const client = await this.client();
+        const found = await client.sprints.get(id);
+        await this.remember('sprints', [found]);
+        // The text shows its tasks counted by status; the JSON is the sprint alone.
+        const ofSprint = this.json ? [] : await sprintTasks(client, id);
+        await this.remember('tasks', ofSprint);
+        return { sprint: found, tasks: ofSprint };
+      },
+      async (load) => {
+        const local = (await load('sprints')).find((candidate) => candidate.id === id);
+        if (local === undefined) throw this.notInLocalCopy(id);
+        return { sprint: local, tasks: this.json ? [] : (await load('tasks')).filter((task) => task.sprint_id === id) };
+      },
+    );
     if (this.json) {
       this.print(sprint, () => '');
       return;
     }
-    const counts = countByStatus(await sprintTasks(client, id));
+    const counts = countByStatus(tasks);
     this.print(sprint, (result) => sprintDetails(result, this.colors, counts));
   }
 }

@@ -80,7 +80,12 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     const progress = await startProgress({ enabled: showProgress(this.json), label: 'Updating', unit: 'tasks', total: targets.length });
     let outcome: Awaited<ReturnType<typeof runBulkUpdate>>;
     try {
-      outcome = await runBulkUpdate((request) => client.tasks.bulk(request), targets, changes, {
+      const bulk = async (request: Parameters<typeof client.tasks.bulk>[0]): ReturnType<typeof client.tasks.bulk> => {
+        const response = await client.tasks.bulk(request);
+        await this.remember('tasks', response.results.flatMap((result) => (result.task === undefined ? [] : [result.task])));
+        return response;
+      };
+      outcome = await runBulkUpdate(bulk, targets, changes, {
         batchSize: flags['batch-size'],
         concurrency: flags.concurrency,
         onBatch: (size) => {

@@ -28,6 +28,7 @@ export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
     const body = notes === undefined ? {} : { completion_notes: checkText(notes, '--notes', 10_000, 0) };
     const client = await this.client();
     const task = await client.tasks.complete(id, body);
+    await this.remember('tasks', [task]);
     this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
   }
 }

@@ -25,6 +25,7 @@ export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
     const body = taskCreate(this.flags);
     const client = await this.client();
     const task = await client.tasks.create(body);
+    await this.remember('tasks', [task]);
     this.print(task, (created) => `${this.colors.green('✓')} Created ${this.colors.bold(created.id)}: ${created.title}`);
   }
 }

@@ -39,6 +39,7 @@ export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
     } catch (error) {
       throw staleVersionError(error, id);
     }
+    await this.forget('tasks', [id]);
     this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted ${this.colors.bold(id)}`);
   }
 }

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import type { Task, TaskPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
+import { matchTasks, pageOf } from '../../lib/offline/query.js';
 import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
 import { taskTable } from '../../lib/render/tasks.js';
 
@@ -26,14 +27,31 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
   async run(): Promise<void> {
     const { flags } = this;
     const filters = filtersFromFlags(flags);
-    const client = await this.client();
     if (flags.all) {
-      const tasks: Task[] = [];
-      for await (const task of client.tasks.listAll(filters)) tasks.push(task);
+      const tasks = await this.readThrough(
+        async () => {
+          const client = await this.client();
+          const all: Task[] = [];
+          for await (const task of client.tasks.listAll(filters)) all.push(task);
+          // Every task, unfiltered: the local copy becomes exactly that.
+          await this.remember('tasks', all, { replace: Object.values(filters as Record<string, unknown>).every((value) => value === undefined) });
+          return all;
+        },
+        async (load) => matchTasks(await load('tasks'), filters),
+      );
       this.print(tasks, (all) => (all.length === 0 ? 'No tasks match.' : taskTable(all, this.colors, this.tty)));
       return;
     }
-    const page = await client.tasks.list({ ...filters, limit: flags.limit, offset: flags.offset });
+    const window = { limit: flags.limit, offset: flags.offset };
+    const page: TaskPage = await this.readThrough(
+      async () => {
+        const client = await this.client();
+        const listed = await client.tasks.list({ ...filters, ...window });
+        await this.remember('tasks', listed.items);
+        return listed;
+      },
+      async (load) => pageOf(matchTasks(await load('tasks'), filters), window),
+    );
     this.print(page, (result: TaskPage) => {
       if (result.items.length === 0) return result.total === 0 ? 'No tasks match.' : `No tasks past offset ${result.offset} (${result.total} match).`;
       const shown = `Showing ${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;

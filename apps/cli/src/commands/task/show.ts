@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import type { Task, TaskHistoryEntry } from '@dtm/sdk';
-import { DtmCommand } from '../../base-command.js';
+import { CliError, DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
 import { taskHistoryTable } from '../../lib/render/task-history.js';
 import { taskDetails } from '../../lib/render/tasks.js';
@@ -29,11 +29,23 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
 
   async run(): Promise<void> {
     const id = checkId('task', this.args.id, 'ID');
-    const client = await this.client();
-    const [task, history] = await Promise.all([
-      client.tasks.get(id),
-      this.flags.history ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
-    ]);
+    const [task, history] = await this.readThrough(
+      async () => {
+        const client = await this.client();
+        const found = await Promise.all([
+          client.tasks.get(id),
+          this.flags.history ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
+        ]);
+        await this.remember('tasks', [found[0]]);
+        return found;
+      },
+      async (load) => {
+        if (this.flags.history) throw new CliError('The history of a task is not in the local copy.', { hint: 'Drop --history, or try again when the API is reachable.' });
+        const local = (await load('tasks')).find((candidate) => candidate.id === id);
+        if (local === undefined) throw this.notInLocalCopy(id);
+        return [local, undefined] as const;
+      },
+    );
     const shown: Shown = history === undefined ? task : { ...task, history };
     this.print(shown, (result) => {
       const details = taskDetails(result, this.colors);

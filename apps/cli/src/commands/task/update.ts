@@ -41,6 +41,7 @@ export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
     const task = await client.tasks.update(id, changes, ifMatch === undefined ? {} : { ifMatch }).catch((error: unknown) => {
       throw staleVersionError(error, id);
     });
+    await this.remember('tasks', [task]);
     this.print(
       task,
       (updated) => `${this.colors.green('✓')} Updated ${this.colors.bold(updated.id)}: ${updated.title} (version ${updated.version})`,
