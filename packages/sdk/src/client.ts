@@ -31,7 +31,11 @@ export interface DtmClientOptions {
   tokenStore?: TokenStore;
   /** Timeout of each attempt in ms. Default: `DTM_REQUEST_TIMEOUT` (seconds, or `500ms`), else 10 000. */
   timeoutMs?: number;
-  /** Retries of failed idempotent calls: a limit, or the full policy. Default: 2 retries. */
+  /**
+   * Retries of failed idempotent calls: a limit, or the full policy. Default: 2 retries, of
+   * connection failures and timeouts too; `{ retryUnreachable: false }` raises those at the
+   * first attempt (for callers with a fallback) and still retries 408, 429 and 5xx.
+   */
   retries?: number | RetryOptions;
   /** Validate every response against the contract (default true). */
   validate?: boolean;

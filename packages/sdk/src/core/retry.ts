@@ -8,6 +8,13 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Longer `Retry-After` waits than this are not honoured: the error is raised instead (default 60 000). */
   maxRetryAfterMs?: number;
+  /**
+   * Retry when the server could not be reached: a `ConnectionError` (refused, reset, broken
+   * mid-body) or a `TimeoutError` (default true). Set it to false when the caller has a
+   * fallback, such as a local copy, and would rather switch to it at once than wait out the
+   * backoff. Answers with a retryable status (408, 429, 5xx) are still retried either way.
+   */
+  retryUnreachable?: boolean;
 }
 
 export type ResolvedRetryOptions = Required<RetryOptions>;
@@ -17,6 +24,7 @@ export const defaultRetry: ResolvedRetryOptions = {
   baseDelayMs: 300,
   maxDelayMs: 10_000,
   maxRetryAfterMs: 60_000,
+  retryUnreachable: true,
 };
 
 const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);

@@ -315,6 +315,9 @@ export class Transport {
       if (!isRetryableStatus(error.status)) return undefined;
       const retryAfter = parseRetryAfter(error.headers.get('retry-after'));
       if (retryAfter !== undefined) return retryAfter <= retry.maxRetryAfterMs ? retryAfter : undefined;
+    } else if (!retry.retryUnreachable && (error instanceof ConnectionError || error instanceof TimeoutError)) {
+      // The caller has a fallback: hand it the failure now rather than after the backoff.
+      return undefined;
     }
     return backoffDelay(retries, retry);
   }

@@ -217,6 +217,66 @@ describe('connection failures', () => {
   });
 });
 
+describe('retryUnreachable: false (the caller has a fallback)', () => {
+  /** A client for a port nothing listens on, recording its hooks. */
+  async function refusedClient(options: DtmClientOptions = {}) {
+    const errors: ErrorEvent[] = [];
+    const metrics: CallMetrics[] = [];
+    const client = new DtmClient({
+      baseUrl: await closedPort(),
+      token: 'test-token',
+      breaker: false,
+      env: {},
+      hooks: { onError: (event) => errors.push(event), onMetrics: (event) => metrics.push(event) },
+      ...options,
+    });
+    return { client, errors, metrics };
+  }
+
+  it('raises a refused connection after exactly one attempt', async () => {
+    const { client, errors, metrics } = await refusedClient({ retries: { retryUnreachable: false } });
+    const error = await client.tasks.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toBe('ECONNREFUSED');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ attempt: 1, willRetry: false, delayMs: undefined });
+    expect(metrics).toMatchObject([{ operation: 'listTasks', attempts: 1, status: null, ok: false }]);
+  });
+
+  it('raises a timeout after exactly one attempt', async () => {
+    const { client, server, metrics } = await clientFor(() => undefined, { timeoutMs: 100, retries: { retryUnreachable: false } });
+    await expect(client.tasks.list()).rejects.toBeInstanceOf(TimeoutError);
+    expect(server.requests).toHaveLength(1);
+    expect(metrics[0]).toMatchObject({ attempts: 1, ok: false });
+  });
+
+  it('still retries a 503 with backoff, up to the default limit', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { client, server, errors, metrics } = await clientFor(unavailable, { retries: { retryUnreachable: false } });
+    await expect(client.tasks.list()).rejects.toBeInstanceOf(ServerError);
+    expect(server.requests).toHaveLength(3);
+    expect(errors.map((event) => event.willRetry)).toEqual([true, true, false]);
+    expect(metrics[0]).toMatchObject({ attempts: 3, status: 503, ok: false });
+
+    await server.close();
+    const recovering = await clientFor(sequence(unavailable, ok), { retries: { retryUnreachable: false } });
+    await expect(recovering.client.tasks.list()).resolves.toMatchObject({ total: 1 });
+    expect(recovering.server.requests).toHaveLength(2);
+  });
+
+  it('is true by default: a refused connection is retried up to the limit', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { client, errors, metrics } = await refusedClient();
+    await expect(client.tasks.list()).rejects.toBeInstanceOf(ConnectionError);
+    expect(errors.map((event) => [event.attempt, event.willRetry])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
+    expect(metrics[0]).toMatchObject({ attempts: 3, ok: false });
+  });
+});
+
 describe('responses that break the contract', () => {
   it('names the operation and the first bad path', async () => {
     const { client } = await clientFor((_, response) => {
