@@ -1,11 +1,16 @@
 // Start-up benchmark of `dtm` (npm run bench -w @dtm/cli), in one run:
 //   node -e 0  |  dtm --version  |  dtm task list --json (against the stateful mock)
+// then, with the mock's `down` fault (connections refused), the same `task list` answered
+// from the local copy: with a fresh circuit breaker (breaker.json deleted before each run: one
+// refused connection, then the fallback) and with the breaker open (no connection at all).
 // Times from hyperfine (warm-up, then --runs), peak RSS as the median of /usr/bin/time's
-// maximum resident set size over the same number of runs. Prints a Markdown table.
+// maximum resident set size over the same number of runs. Prints a Markdown table and what
+// the fallback adds to the online command.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,39 +50,118 @@ const env = {
   DTM_DATA_DIR: join(home, 'data'),
   DTM_CREDENTIAL_STORE: 'file',
 };
-try {
-  execFileSync(process.execPath, [bin, 'auth', 'login', '--username', 'demo', '--password-stdin'], { env, input: `${password}\n` });
-  const commands = [
-    ['node -e 0', [process.execPath, '-e', '0']],
-    ['dtm --version', [process.execPath, bin, '--version']],
-    ['dtm task list --json', [process.execPath, bin, 'task', 'list', '--json']],
-  ];
+
+/**
+ * Runs hyperfine over `commands` ([name, argv, prepare argv?]), in one invocation; returns
+ * the median times in ms.
+ */
+function hyperfine(commands, { ignoreFailure = false } = {}) {
   const exportFile = join(home, 'hyperfine.json');
+  const prepares = commands.some(([, , prepare]) => prepare)
+    ? commands.flatMap(([, , prepare]) => ['--prepare', prepare ? prepare.join(' ') : 'true'])
+    : [];
   execFileSync(
     'hyperfine',
-    ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', exportFile, ...commands.map(([, argv]) => argv.join(' '))],
+    [
+      ...['-N', '--warmup', '3', '--runs', String(runs), '--export-json', exportFile],
+      ...(ignoreFailure ? ['--ignore-failure'] : []),
+      ...prepares,
+      ...commands.map(([, argv]) => argv.join(' ')),
+    ],
     { env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  const results = JSON.parse(readFileSync(exportFile, 'utf8')).results;
-  const rss = commands.map(([, argv]) => {
-    const samples = [];
-    for (let run = 0; run < runs; run++) {
-      const out = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { env, encoding: 'utf8' });
-      samples.push(Number(out.stderr.trim().split('\n').at(-1)));
-    }
-    samples.sort((a, b) => a - b);
-    return samples[Math.floor(samples.length / 2)] / 1024;
+  return JSON.parse(readFileSync(exportFile, 'utf8')).results.map((result) => result.median * 1000);
+}
+
+/** Median peak RSS in MB over `runs` runs, each after the command's `prepareHere` (a function) when it has one. */
+function peakRss([, argv, , prepareHere]) {
+  const samples = [];
+  for (let run = 0; run < runs; run++) {
+    prepareHere?.();
+    const out = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { env, encoding: 'utf8' });
+    samples.push(Number(out.stderr.trim().split('\n').at(-1)));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] / 1024;
+}
+
+/** True when a TCP connection to the URL's port is refused. */
+function refused(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error) => resolve(error.code === 'ECONNREFUSED'));
   });
-  const base = { time: results[0].median * 1000, rss: rss[0] };
+}
+
+try {
+  execFileSync(process.execPath, [bin, 'auth', 'login', '--username', 'demo', '--password-stdin'], { env, input: `${password}\n` });
+  const taskList = [process.execPath, bin, 'task', 'list', '--json'];
+  const online = [
+    ['node -e 0', [process.execPath, '-e', '0']],
+    ['dtm --version', [process.execPath, bin, '--version']],
+    ['dtm task list --json', taskList],
+  ];
+  // Each online run also refreshes the local copy the fallback answers from.
+  const onlineTimes = hyperfine(online);
+  const onlineRss = online.map(peakRss);
+
+  // Down for longer than the measurements take; the mock is stopped at the end anyway.
+  const down = await fetch(`${server.url}/__admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ down: true, downForMs: 600_000 }),
+  });
+  if (down.status !== 202) throw new Error(`could not take the mock down: ${down.status} ${await down.text()}`);
+  while (!(await refused(server.url))) await new Promise((resolve) => setTimeout(resolve, 20));
+
+  const breakerFile = join(env.DTM_DATA_DIR, 'breaker.json');
+  // Opened just now by a previous command: the SDK refuses the call without touching the network for 30 s.
+  const openBreaker = `require('fs').writeFileSync(process.argv[1], JSON.stringify({ [process.argv[2]]: { state: 'open', failures: 5, openedAt: Date.now() } }))`;
+  const fallback = [
+    ['dtm task list --json, API refusing connections (fallback)', taskList, ['rm', '-f', breakerFile], () => rmSync(breakerFile, { force: true })],
+    [
+      'dtm task list --json, circuit breaker open (fallback)',
+      taskList,
+      [process.execPath, '-e', `"${openBreaker}"`, breakerFile, server.url],
+      () => writeFileSync(breakerFile, JSON.stringify({ [server.url]: { state: 'open', failures: 5, openedAt: Date.now() } })),
+    ],
+  ];
+  // Both must answer from the local copy (exit 3) before they are timed with --ignore-failure.
+  for (const [name, argv, , prepareHere] of fallback) {
+    prepareHere();
+    const check = spawnSync(argv[0], [...argv.slice(1), '--debug'], { env, encoding: 'utf8' });
+    if (check.status !== 3 || JSON.parse(check.stdout).source !== 'local') {
+      throw new Error(`${name}: expected an answer from the local copy (exit 3), got exit ${check.status}:\n${check.stderr}`);
+    }
+    const call = /debug: (GET listTasks → .*)/.exec(check.stderr)?.[1] ?? 'no listTasks call';
+    console.error(`${name}: exit 3, answered from the local copy; --debug: ${call}`);
+  }
+  const fallbackTimes = hyperfine(fallback, { ignoreFailure: true });
+  const fallbackRss = fallback.map(peakRss);
+
+  const commands = [...online, ...fallback];
+  const times = [...onlineTimes, ...fallbackTimes];
+  const rss = [...onlineRss, ...fallbackRss];
+  const base = { time: times[0], rss: rss[0] };
   const cpu = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim();
   console.log(`\nNode ${process.version}, ${cpu}, ${runs} runs each (median)\n`);
   console.log('| command | time (median) | × node | peak RSS (median) | × node |');
   console.log('|---|--:|--:|--:|--:|');
   commands.forEach(([name], index) => {
-    const time = results[index].median * 1000;
     console.log(
-      `| \`${name}\` | ${time.toFixed(1)} ms | ${(time / base.time).toFixed(2)} | ${rss[index].toFixed(1)} MB | ${(rss[index] / base.rss).toFixed(2)} |`,
+      `| \`${name}\` | ${times[index].toFixed(1)} ms | ${(times[index] / base.time).toFixed(2)} | ${rss[index].toFixed(1)} MB | ${(rss[index] / base.rss).toFixed(2)} |`,
     );
+  });
+  const onlineList = times[2];
+  console.log('');
+  fallback.forEach(([name], index) => {
+    const added = fallbackTimes[index] - onlineList;
+    console.log(`${name}: fallback adds ${added.toFixed(1)} ms over the online command (target ≤ 50 ms: ${added <= 50 ? 'met' : 'not met'})`);
   });
 } finally {
   mock.kill();

@@ -1,13 +1,18 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import type { DtmClient } from '@dtm/sdk';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DtmClient, Task } from '@dtm/sdk';
 import { type Connection, connect } from './lib/client.js';
 import { type SettingName, readConfigFile, resolveSetting, settings as settingDefinitions } from './lib/config.js';
 import type { CredentialStore } from './lib/credentials.js';
 import { CliError, ExitCode, usageError } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
 import type { Kind, RecordOf } from './lib/offline/local-copy.js';
+import type { QueuedChange } from './lib/offline/outbox.js';
 import { dataDir } from './lib/paths.js';
 import { isUnreachable } from './lib/sdk-errors.js';
+import { checkTaskRef } from './lib/tasks/values.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 
@@ -55,13 +60,19 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     debug: Flags.boolean({ helpGroup: 'GLOBAL', description: 'Print HTTP timings and stack traces on stderr' }),
     offline: Flags.boolean({
       helpGroup: 'GLOBAL',
-      description: 'Answer reads from the local copy without calling the API (exit code 3)',
+      description: 'Work on the local copy without calling the API: reads answer from it, task changes are queued for `dtm sync` (exit code 3)',
     }),
     api: Flags.boolean({
       helpGroup: 'GLOBAL',
       description: 'Always ask the API: fail rather than answer from the local copy when it is unreachable',
     }),
   };
+
+  /**
+   * The command can answer from the local copy (or queue its change there) when the API is
+   * unreachable: its client then fails over at once instead of retrying (see connect()).
+   */
+  static canFallBack = false;
 
   /** Fields `--json` may select, for commands that print resources. */
   static jsonFields: readonly string[] = [];
@@ -150,9 +161,149 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     }
   }
 
-  /** The SDK client, connected on first use. */
+  /**
+   * The SDK client, connected on first use. Changes queued offline go first (unless another
+   * `dtm` is sending them right now), so that they reach the server before this command's own.
+   */
   protected async client(): Promise<DtmClient> {
-    return (await this.connection()).client;
+    const { client } = await this.connection();
+    if (!this.#sentQueued) {
+      this.#sentQueued = true;
+      await this.#sendQueued(client);
+    }
+    return client;
+  }
+
+  #sentQueued = false;
+  /** Asks the user about a change about to be queued (task delete on a terminal). */
+  #confirmQueued: ((task: Task) => Promise<void>) | undefined;
+
+  async #sendQueued(client: DtmClient): Promise<void> {
+    const dir = dataDir();
+    if (!existsSync(join(dir, 'outbox.ndjson'))) return;
+    const { syncIfIdle } = await import('./lib/offline/sync.js');
+    try {
+      const report = await syncIfIdle(client, this.settings.apiUrl, dir);
+      if (report === undefined || report.applied + report.conflicts.length === 0) return;
+      let line = `Sent ${report.applied} change${report.applied === 1 ? '' : 's'} queued offline`;
+      if (report.conflicts.length > 0) line += `; ${report.conflicts.length} conflict${report.conflicts.length === 1 ? '' : 's'}: see \`dtm sync --conflicts\``;
+      if (report.remaining > 0) line += `; ${report.remaining} still queued`;
+      this.note(`${line}.`);
+    } catch (error) {
+      // This command's own call reports the same trouble, more to the point.
+      this.debugLine(`could not send the changes queued offline: ${describeError(error).message}`);
+    }
+  }
+
+  /**
+   * The task id the user typed: a server id, or the temporary id of a task created offline —
+   * mapped to the server's id once `dtm sync` has sent it.
+   */
+  protected async taskRef(value: string): Promise<string> {
+    const id = checkTaskRef(value, 'ID');
+    if (!id.startsWith('TASK-L')) return id;
+    const { readIds } = await import('./lib/offline/outbox.js');
+    return (await readIds(dataDir()))[id] ?? id;
+  }
+
+  /**
+   * A task change: sent to the API with `idempotencyKey`, or — with --offline, or when the API is
+   * unreachable and fallback is on — appended to the outbox (fsync'd) and applied to the local
+   * copy, to be sent by `dtm sync`. Answers the task as it is now (null once deleted); a queued
+   * change prints a note on stderr, marks the JSON as local and exits with code 3.
+   */
+  protected async changeTask(
+    change: QueuedChange,
+    send: (client: DtmClient, target: string, idempotencyKey: string) => Promise<Task | null>,
+    options: { confirmQueued?: (task: Task) => Promise<void> } = {},
+  ): Promise<Task | null> {
+    this.#confirmQueued = options.confirmQueued;
+    const key = randomUUID();
+    if (this.flags.offline) return this.#queue(change, key, '--offline');
+    try {
+      const client = await this.client();
+      // After the queued changes went out, a task created offline may have its server id now.
+      const target = change.action === 'create' ? change.target : await this.taskRef(change.target);
+      if (change.action !== 'create' && target.startsWith('TASK-L')) return await this.#queue(change, key, `${target} is not on the server yet`);
+      return await send(client, target, key);
+    } catch (error) {
+      if (!isUnreachable(error) || this.flags.api || !this.settings.fallbackEnabled) throw error;
+      return this.#queue(change, key, `the API at ${this.settings.apiUrl} is unreachable`, error);
+    }
+  }
+
+  async #queue(change: QueuedChange, key: string, reason: string, apiError?: unknown): Promise<Task | null> {
+    if (this.#confirmQueued !== undefined) {
+      const { readCollection } = await import('./lib/offline/local-copy.js');
+      const known = (await readCollection('tasks').catch(() => undefined))?.records.find((task) => task.id === change.target);
+      if (known !== undefined) await this.#confirmQueued(known);
+    }
+    const [task = null] = await this.queueTaskChanges([change], reason, apiError, key);
+    return task;
+  }
+
+  /**
+   * Appends task changes to the outbox (fsync'd, under the lock every `dtm` shares) and applies
+   * them to the local copy; answers each task as it is now (null once deleted). Notes the
+   * change on stderr; the output is then marked local, with exit code 3.
+   */
+  protected async queueTaskChanges(changes: readonly QueuedChange[], reason: string, apiError?: unknown, key?: string): Promise<(Task | null)[]> {
+    await this.#copyWrites;
+    const [copy, outbox, { applyLocally }] = await Promise.all([
+      import('./lib/offline/local-copy.js'),
+      import('./lib/offline/outbox.js'),
+      import('./lib/offline/sync.js'),
+    ]);
+    const dir = dataDir();
+    const apiUrl = this.settings.apiUrl;
+    const { results, queued, lastSync } = await outbox.withOutboxLock(dir, async () => {
+      // Changes are queued only for an API this CLI has a local copy of: a mistyped --api-url
+      // must not queue changes for a server that does not exist (nor replace the copy).
+      if ((await copy.ownerOf()) !== apiUrl) {
+        const hint = `Nothing was synced from ${apiUrl} to the local copy yet, so changes to it cannot be queued: run a command while it is reachable first.`;
+        if (apiError !== undefined) throw new CliError(describeError(apiError).message, { hint, code: 'unreachable', cause: apiError });
+        throw new CliError(`There is no local copy of ${apiUrl}.`, { hint, code: 'no_local_copy' });
+      }
+      const collection = await copy.readCollection('tasks');
+      const tasks = new Map((collection?.records ?? []).map((task) => [task.id, task]));
+      const now = new Date().toISOString();
+      const answers: (Task | null)[] = [];
+      for (const change of changes) {
+        const current = tasks.get(change.target);
+        if (change.action !== 'create' && current === undefined) {
+          const hint = 'Only tasks in the local copy can be changed offline: those read or written while the API was reachable, or created offline.';
+          if (apiError !== undefined) throw new CliError(describeError(apiError).message, { hint, code: 'unreachable', cause: apiError });
+          throw new CliError(`${change.target} is not in the local copy, so it cannot be changed offline.`, { hint, code: 'not_found' });
+        }
+        // The version the change was made on: the one the user expected (--expect-version), else the local copy's.
+        const based = change.action === 'create' || current === undefined ? change : { base_version: current.version, ...change };
+        await outbox.append(dir, outbox.newEntry(based, apiUrl, changes.length === 1 ? key : undefined));
+        outbox.crashPoint('append:written');
+        const next = applyLocally(current, change, now);
+        if (next === null) tasks.delete(change.target);
+        else tasks.set(next.id, next);
+        answers.push(next);
+      }
+      // The outbox holds the changes now; the local copy is a cache, so a failure here loses
+      // nothing. Its "Last Sync" stays the time it was last in step with the API.
+      const synced = collection?.lastSync ?? now;
+      try {
+        await copy.replaceAll('tasks', [...tasks.values()], { now: () => new Date(synced) });
+      } catch (error) {
+        this.debugLine(`could not apply the change to the local copy: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return { results: answers, queued: (await outbox.pending(dir)).length, lastSync: synced };
+    });
+    this.#local = { lastSync, reason };
+    process.stderr.write(
+      `${colorsFor(process.stderr, this.flags['no-color']).yellow(`Offline: queued (${reason}); ${queued} change${queued === 1 ? '' : 's'} waiting for \`dtm sync\`.`)}\n`,
+    );
+    return results;
+  }
+
+  /** True once the command answered from the local copy (or queued its changes there). */
+  protected get answeredLocally(): boolean {
+    return this.#local !== undefined;
   }
 
   protected async credentials(): Promise<CredentialStore> {
@@ -163,7 +314,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     if (this.flags.offline) {
       throw usageError(
         `--offline: \`dtm ${(this.id ?? '').replaceAll(':', ' ')}\` needs the API.`,
-        'Only task, project and sprint list and show answer from the local copy; writes are not queued offline yet.',
+        'Offline, task, project and sprint list and show answer from the local copy, and task create, update, complete and delete are queued for `dtm sync`.',
       );
     }
     this.#connection ??= await connect({
@@ -171,6 +322,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       timeoutMs: this.settings.timeoutMs,
       authTimeoutMs: this.settings.authTimeoutMs,
       credentialStore: this.settings.credentialStore,
+      // As readThrough and changeTask decide: an unreachable API is answered from the local copy.
+      fallback: (this.ctor as typeof DtmCommand).canFallBack && this.settings.fallbackEnabled && !this.flags.api,
       debug: (line) => {
         this.debugLine(line);
       },
@@ -214,9 +367,11 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     const apiUrl = this.settings.apiUrl;
     this.#copyWrites = this.#copyWrites.then(async () => {
       try {
-        const copy = await import('./lib/offline/local-copy.js');
-        await copy.claimFor(apiUrl);
-        await change(copy);
+        const [copy, { withOutboxLock }] = await Promise.all([import('./lib/offline/local-copy.js'), import('./lib/offline/outbox.js')]);
+        await withOutboxLock(dataDir(), async () => {
+          await copy.claimFor(apiUrl);
+          await change(copy);
+        });
       } catch (error) {
         this.debugLine(`could not ${what} in the local copy: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -229,8 +384,13 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
    * the API, and from the local copy when the API is unreachable and fallback is on (not with
    * --api). A local answer prints a note on stderr, marks the JSON and exits with code 3.
    */
-  protected async readThrough<R>(fromApi: () => Promise<R>, fromLocal: (load: LocalLoader) => Promise<R>): Promise<R> {
+  protected async readThrough<R>(
+    fromApi: () => Promise<R>,
+    fromLocal: (load: LocalLoader) => Promise<R>,
+    options: { localOnly?: string } = {},
+  ): Promise<R> {
     if (this.flags.offline) return this.#answerLocally(fromLocal, undefined);
+    if (options.localOnly !== undefined) return this.#answerLocally(fromLocal, undefined, options.localOnly);
     try {
       return await fromApi();
     } catch (error) {
@@ -239,7 +399,11 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     }
   }
 
-  async #answerLocally<R>(fromLocal: (load: LocalLoader) => Promise<R>, apiError: unknown): Promise<R> {
+  async #answerLocally<R>(
+    fromLocal: (load: LocalLoader) => Promise<R>,
+    apiError: unknown,
+    reason = apiError === undefined ? '--offline' : `the API at ${this.settings.apiUrl} is unreachable`,
+  ): Promise<R> {
     await this.#copyWrites;
     const copy = await import('./lib/offline/local-copy.js');
     const apiUrl = this.settings.apiUrl;
@@ -258,7 +422,6 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     };
     const result = await fromLocal(load);
     const lastSync = synced.sort()[0] ?? new Date().toISOString();
-    const reason = apiError === undefined ? '--offline' : `the API at ${apiUrl} is unreachable`;
     this.#local = { lastSync, reason };
     process.stderr.write(`${colorsFor(process.stderr, this.flags['no-color']).yellow(`Offline: answered from the local copy of ${lastSync} (${reason}).`)}\n`);
     return result;

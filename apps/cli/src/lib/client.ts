@@ -10,6 +10,13 @@ export interface ClientSettings {
   timeoutMs: number;
   authTimeoutMs: number;
   credentialStore: 'auto' | 'keychain' | 'file';
+  /**
+   * The command may answer from the local copy when the API is unreachable. Then a refused or
+   * broken connection and a timeout are not retried, and each attempt is bounded by
+   * `authTimeoutMs` too, so the command fails over at once, or within that time for a server
+   * that accepts but does not answer. Answers with 429 or 5xx are still retried.
+   */
+  fallback: boolean;
   debug: (line: string) => void;
   /** Where the circuit breaker's state is kept between commands (`breaker.json`); none when undefined. */
   dataDir?: string;
@@ -29,7 +36,8 @@ export async function connect(settings: ClientSettings): Promise<Connection> {
   const client = new DtmClient({
     baseUrl: settings.apiUrl,
     tokenStore: credentials,
-    timeoutMs: settings.timeoutMs,
+    timeoutMs: settings.fallback ? Math.min(settings.timeoutMs, settings.authTimeoutMs) : settings.timeoutMs,
+    ...(settings.fallback ? { retries: { retryUnreachable: false } } : {}),
     userAgent: 'dtm-cli',
     fetch: nodeFetch,
     env: {},

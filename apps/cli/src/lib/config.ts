@@ -29,7 +29,7 @@ export const settings = {
   'auth-timeout': {
     env: 'DTM_AUTH_TIMEOUT',
     default: '5s',
-    description: 'Time limit of login, refresh and health checks',
+    description: 'Time limit of login, refresh and health checks, and of each attempt of a command that can fall back to the local copy',
     check: checkDuration,
   },
   'fallback-enabled': {

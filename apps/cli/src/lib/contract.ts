@@ -4,7 +4,8 @@
 import type { ProjectStatus, SprintStatus, Task, TaskPriority, TaskStatus, components } from '@dtm/sdk';
 
 type TaskSort = components['schemas']['TaskSort'];
-type Exactly<List extends readonly string[], Union extends string> = [Exclude<Union, List[number]>] extends [never]
+/** `List` when it names every member of `Union` and nothing else; `never` (a type error) otherwise. */
+export type Exactly<List extends readonly string[], Union extends string> = [Exclude<Union, List[number]>] extends [never]
   ? [Exclude<List[number], Union>] extends [never]
     ? List
     : never

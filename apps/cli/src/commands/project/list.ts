@@ -7,6 +7,7 @@ import { matchProjects, pageOf } from '../../lib/offline/query.js';
 import { projectTable } from '../../lib/render/projects.js';
 
 export default class ProjectList extends DtmCommand<typeof ProjectList> {
+  static override canFallBack = true;
   static override summary = 'List projects';
   static override description = 'Shows one page of projects (--limit, --offset), or every matching project with --all.';
   static override examples = [

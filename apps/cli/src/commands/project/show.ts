@@ -6,6 +6,7 @@ import { selectFields } from '../../lib/render/json.js';
 import { projectDetails, projectWithTasksText } from '../../lib/render/projects.js';
 
 export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
+  static override canFallBack = true;
   static override summary = 'Show a project';
   static override description =
     'Shows one project. With --include-tasks it also counts its tasks by status and priority and lists every one of them; ' +

@@ -9,6 +9,7 @@ import { projectId } from '../../lib/projects.js';
 import { sprintTable } from '../../lib/render/sprints.js';
 
 export default class SprintList extends DtmCommand<typeof SprintList> {
+  static override canFallBack = true;
   static override summary = 'List sprints';
   static override description =
     'Shows one page of sprints, latest start first (--limit, --offset), or every matching sprint with --all. ' +

@@ -5,6 +5,7 @@ import { sprintDetails } from '../../lib/render/sprints.js';
 import { countByStatus, sprintId, sprintTasks } from '../../lib/sprints.js';
 
 export default class SprintShow extends DtmCommand<typeof SprintShow> {
+  static override canFallBack = true;
   static override summary = 'Show a sprint';
   static override description =
     "Shows one sprint, with its tasks counted by status. The JSON is the sprint itself; list its tasks with `dtm task list --sprint ID`.";

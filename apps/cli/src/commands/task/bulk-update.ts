@@ -10,6 +10,7 @@ import { describeChanges, taskChanges } from '../../lib/tasks/changes.js';
 import { describeFilters, filterKeys, parseFilters } from '../../lib/tasks/filters.js';
 
 export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
+  static override canFallBack = true;
   static override summary = 'Change every task that matches filters';
   static override description =
     'Finds the tasks matching every --filter, then changes them through the bulk endpoint, in batches sent a few at a time. ' +
@@ -54,9 +55,15 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       throw usageError('Nothing to change.', 'Pass at least one of --status, --priority, --assignee, --clear-assignee, --sprint, --clear-sprint.');
     }
     const matching = describeFilters(filters);
-    const client = await this.client();
-    const listed = client.tasks.listAll({ ...filters, sort: 'id' }, { pageSize: 1000 });
-    const { targets, preview } = await collectTargets(listed, changes, flags['dry-run']);
+    // Offline, the local copy answers which tasks match, and the changes are queued for `dtm sync`.
+    const { targets, preview } = await this.readThrough(
+      async () => collectTargets((await this.client()).tasks.listAll({ ...filters, sort: 'id' }, { pageSize: 1000 }), changes, flags['dry-run']),
+      async (load) => {
+        const { matchTasks, taskComparator } = await import('../../lib/offline/query.js');
+        const local = matchTasks(await load('tasks'), filters).sort(taskComparator('id'));
+        return collectTargets(local, changes, flags['dry-run']);
+      },
+    );
 
     if (flags['dry-run']) {
       const result: BulkUpdateResult = { matched: targets.length, updated: 0, failed: 0, dry_run: true, failures: [], preview };
@@ -77,6 +84,19 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       return;
     }
 
+    if (this.answeredLocally) {
+      const queued = await this.queueTaskChanges(
+        targets.map(({ id, version }) => ({ action: 'update', target: id, body: changes, base_version: version })),
+        this.flags.offline ? '--offline' : `the API at ${this.settings.apiUrl} is unreachable`,
+      );
+      const result: BulkUpdateResult = { matched: targets.length, updated: queued.length, failed: 0, dry_run: false, failures: [] };
+      this.print(result, () =>
+        result.matched === 0 ? `No tasks in the local copy match ${matching}; nothing queued.` : `${this.colors.yellow('!')} Queued ${count(result.updated)} matching ${matching} for \`dtm sync\`.`,
+      );
+      return;
+    }
+
+    const client = await this.client();
     const progress = await startProgress({ enabled: showProgress(this.json), label: 'Updating', unit: 'tasks', total: targets.length });
     let outcome: Awaited<ReturnType<typeof runBulkUpdate>>;
     try {

@@ -1,9 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
-import { checkId, checkText } from '../../lib/tasks/values.js';
+import { checkText } from '../../lib/tasks/values.js';
 
 export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
+  static override canFallBack = true;
   static override summary = 'Mark a task completed';
   static override description =
     'Sets the status to completed and records when, with optional notes. Completing a completed task again changes nothing; ' +
@@ -23,12 +24,15 @@ export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
   };
 
   async run(): Promise<void> {
-    const id = checkId('task', this.args.id, 'ID');
+    const id = await this.taskRef(this.args.id);
     const { notes } = this.flags;
     const body = notes === undefined ? {} : { completion_notes: checkText(notes, '--notes', 10_000, 0) };
-    const client = await this.client();
-    const task = await client.tasks.complete(id, body);
-    await this.remember('tasks', [task]);
+    const task = await this.changeTask({ action: 'complete', target: id, body }, async (client, target, idempotencyKey) => {
+      const completed = await client.tasks.complete(target, body, { idempotencyKey });
+      await this.remember('tasks', [completed]);
+      return completed;
+    });
+    if (task === null) throw this.notInLocalCopy(id);
     this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
   }
 }

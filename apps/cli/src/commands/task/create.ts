@@ -5,6 +5,7 @@ import { taskCreate } from '../../lib/tasks/changes.js';
 import { taskFieldFlags } from '../../lib/tasks/flags.js';
 
 export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
+  static override canFallBack = true;
   static override summary = 'Create a task';
   static override description =
     'Creates a task and prints it: in text, one line starting with its id; with --json, the whole task. ' +
@@ -23,9 +24,13 @@ export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
 
   async run(): Promise<void> {
     const body = taskCreate(this.flags);
-    const client = await this.client();
-    const task = await client.tasks.create(body);
-    await this.remember('tasks', [task]);
+    const { temporaryId } = await import('../../lib/offline/outbox.js');
+    const task = await this.changeTask({ action: 'create', target: temporaryId(), body }, async (client, _target, idempotencyKey) => {
+      const created = await client.tasks.create(body, { idempotencyKey });
+      await this.remember('tasks', [created]);
+      return created;
+    });
+    if (task === null) throw new Error('unreachable: a create answered no task');
     this.print(task, (created) => `${this.colors.green('✓')} Created ${this.colors.bold(created.id)}: ${created.title}`);
   }
 }

@@ -1,11 +1,12 @@
 import { Args, Flags } from '@oclif/core';
+import type { Task } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { CliError, usageError } from '../../lib/errors.js';
 import { promptLine } from '../../lib/prompt.js';
-import { checkId } from '../../lib/tasks/values.js';
 import { staleVersionError } from '../../lib/tasks/versions.js';
 
 export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
+  static override canFallBack = true;
   static override summary = 'Delete a task';
   static override description =
     'Deletes a task for good. On a terminal it shows the task and asks first; in scripts (no terminal) pass --yes.';
@@ -21,25 +22,34 @@ export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
   };
 
   async run(): Promise<void> {
-    const id = checkId('task', this.args.id, 'ID');
+    const id = await this.taskRef(this.args.id);
     if (!this.flags.yes && !process.stdin.isTTY) {
       throw usageError(`Not deleting ${id} without confirmation: there is no terminal to ask.`, 'Pass --yes to delete it.');
     }
-    const client = await this.client();
-    let ifMatch: number | undefined;
-    if (!this.flags.yes) {
-      // Ask about the task as it is now, and delete only that version of it.
-      const task = await client.tasks.get(id);
+    const confirm = async (task: Task): Promise<void> => {
       const answer = await promptLine(`Delete ${task.id} "${task.title}" (${task.status})? [y/N] `);
       if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(`Not deleted: ${id} is unchanged.`, { code: 'cancelled' });
-      ifMatch = task.version;
-    }
-    try {
-      await client.tasks.delete(id, ifMatch === undefined ? {} : { ifMatch });
-    } catch (error) {
-      throw staleVersionError(error, id);
-    }
-    await this.forget('tasks', [id]);
+    };
+    await this.changeTask(
+      { action: 'delete', target: id },
+      async (client, target) => {
+        let ifMatch: number | undefined;
+        if (!this.flags.yes) {
+          // Ask about the task as it is now, and delete only that version of it.
+          const task = await client.tasks.get(target);
+          await confirm(task);
+          ifMatch = task.version;
+        }
+        try {
+          await client.tasks.delete(target, ifMatch === undefined ? {} : { ifMatch });
+        } catch (error) {
+          throw staleVersionError(error, target);
+        }
+        await this.forget('tasks', [target]);
+        return null;
+      },
+      this.flags.yes ? {} : { confirmQueued: confirm },
+    );
     this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted ${this.colors.bold(id)}`);
   }
 }

@@ -7,6 +7,7 @@ import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
 import { taskTable } from '../../lib/render/tasks.js';
 
 export default class TaskList extends DtmCommand<typeof TaskList> {
+  static override canFallBack = true;
   static override summary = 'List tasks, with filters';
   static override description = 'Shows one page of tasks (--limit, --offset), or every matching task with --all.';
   static override examples = [

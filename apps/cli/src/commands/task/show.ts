@@ -5,11 +5,11 @@ import { taskFields } from '../../lib/contract.js';
 import { taskHistoryTable } from '../../lib/render/task-history.js';
 import { taskDetails } from '../../lib/render/tasks.js';
 import { allHistory } from '../../lib/tasks/history.js';
-import { checkId } from '../../lib/tasks/values.js';
 
 type Shown = Task & { history?: TaskHistoryEntry[] };
 
 export default class TaskShow extends DtmCommand<typeof TaskShow> {
+  static override canFallBack = true;
   static override summary = 'Show a task';
   static override description = 'Shows every field of one task; --history adds its audit trail (who changed what, when), oldest first.';
   static override examples = [
@@ -28,7 +28,7 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
   };
 
   async run(): Promise<void> {
-    const id = checkId('task', this.args.id, 'ID');
+    const id = await this.taskRef(this.args.id);
     const [task, history] = await this.readThrough(
       async () => {
         const client = await this.client();
@@ -45,6 +45,7 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
         if (local === undefined) throw this.notInLocalCopy(id);
         return [local, undefined] as const;
       },
+      id.startsWith('TASK-L') ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
     );
     const shown: Shown = history === undefined ? task : { ...task, history };
     this.print(shown, (result) => {

@@ -4,10 +4,10 @@ import { taskFields } from '../../lib/contract.js';
 import { usageError } from '../../lib/errors.js';
 import { taskChanges } from '../../lib/tasks/changes.js';
 import { clearFlags, taskFieldFlags, versionFlags } from '../../lib/tasks/flags.js';
-import { ifMatchOf, staleVersionError } from '../../lib/tasks/versions.js';
-import { checkId } from '../../lib/tasks/values.js';
+import { ifMatchOf, staleVersionError, versionOf } from '../../lib/tasks/versions.js';
 
 export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
+  static override canFallBack = true;
   static override summary = 'Change fields of a task';
   static override description =
     'Changes only the fields given; --clear-… flags empty a field. With --expect-version (or --if-match) the change ' +
@@ -31,17 +31,22 @@ export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
   };
 
   async run(): Promise<void> {
-    const id = checkId('task', this.args.id, 'ID');
+    const id = await this.taskRef(this.args.id);
     const changes = taskChanges(this.flags);
     if (Object.keys(changes).length === 0) {
       throw usageError('Nothing to change.', 'Pass at least one field, e.g. --status in_progress or --clear-assignee.');
     }
     const ifMatch = ifMatchOf(this.flags);
-    const client = await this.client();
-    const task = await client.tasks.update(id, changes, ifMatch === undefined ? {} : { ifMatch }).catch((error: unknown) => {
-      throw staleVersionError(error, id);
+    const base = versionOf(ifMatch);
+    const change = { action: 'update', target: id, body: changes, ...(base === undefined ? {} : { base_version: base }) } as const;
+    const task = await this.changeTask(change, async (client, target, idempotencyKey) => {
+      const updated = await client.tasks.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }).catch((error: unknown) => {
+        throw staleVersionError(error, target);
+      });
+      await this.remember('tasks', [updated]);
+      return updated;
     });
-    await this.remember('tasks', [task]);
+    if (task === null) throw this.notInLocalCopy(id);
     this.print(
       task,
       (updated) => `${this.colors.green('✓')} Updated ${this.colors.bold(updated.id)}: ${updated.title} (version ${updated.version})`,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Project, Sprint, Task } from '@dtm/sdk';
-import { taskFields } from '../contract.js';
+import { type Exactly, taskFields } from '../contract.js';
 import { projectFields, sprintFields } from '../contract-extra.js';
 import { writeFileAtomically } from '../files.js';
 import { dataDir } from '../paths.js';
@@ -32,9 +32,16 @@ export const artifactLine = '### EXPORT_ARTIFACT: DO NOT EDIT - Generated from D
 /** How a cell is written and read back. */
 type Cell = 'text' | 'nullable' | 'integer' | 'nullable-number' | 'tags';
 
-const nullableTask = ['description', 'project_id', 'sprint_id', 'assignee', 'due_date', 'completed_at', 'completion_notes'];
-const nullableProject = ['description'];
-const nullableSprint = ['goal', 'started_at', 'completed_at'];
+// The fields that may be null; the checks fail the typecheck when they drift from openapi.yaml.
+const nullableTask = ['description', 'project_id', 'sprint_id', 'assignee', 'due_date', 'estimate_hours', 'completed_at', 'completion_notes'] as const;
+const nullableProject = ['description', 'owner'] as const;
+const nullableSprint = ['goal', 'started_at', 'completed_at'] as const;
+type NullableKeys<T> = Extract<{ [K in keyof T]-?: null extends T[K] ? K : never }[keyof T], string>;
+export const nullableChecks: [
+  Exactly<typeof nullableTask, NullableKeys<Task>>,
+  Exactly<typeof nullableProject, NullableKeys<Project>>,
+  Exactly<typeof nullableSprint, NullableKeys<Sprint>>,
+] = [nullableTask, nullableProject, nullableSprint];
 
 function cellsOf(fields: readonly string[], nullable: readonly string[], special: Record<string, Cell>): [string, Cell][] {
   return fields.map((field) => [field, special[field] ?? (nullable.includes(field) ? 'nullable' : 'text')]);

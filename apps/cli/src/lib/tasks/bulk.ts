@@ -35,7 +35,7 @@ export type Preview = NonNullable<BulkUpdateResult['preview']>;
  * while they were read), and with `withPreview` what each would change.
  */
 export async function collectTargets(
-  tasks: AsyncIterable<Task>,
+  tasks: AsyncIterable<Task> | Iterable<Task>,
   changes: TaskUpdate,
   withPreview: boolean,
 ): Promise<{ targets: BulkTarget[]; preview: Preview }> {

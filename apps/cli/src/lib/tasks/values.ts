@@ -16,6 +16,15 @@ export function checkId(kind: keyof typeof patterns, value: string, label: strin
   return value;
 }
 
+/** A task id, or the temporary id (TASK-L and 8 hex digits) of a task created offline. */
+export function checkTaskRef(value: string, label: string): string {
+  if (/^TASK-L[0-9a-f]{8}$/.test(value)) return value;
+  if (!patterns.task.pattern.test(value)) {
+    throw usageError(`${label} must be a task id like TASK-000123 (or TASK-L… for one created offline), got "${value}".`);
+  }
+  return value;
+}
+
 /** A username: 1–64 letters, digits, dots, underscores or hyphens. */
 export function checkUsername(value: string, label: string): string {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {

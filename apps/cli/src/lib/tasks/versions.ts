@@ -12,6 +12,13 @@ export function ifMatchOf(flags: { 'if-match'?: string | undefined; 'expect-vers
   return etag === '*' || /^(W\/)?".*"$/.test(etag) ? etag : `"${etag}"`;
 }
 
+/** The version number an If-Match names (3 or '"3"'), when it names one. */
+export function versionOf(ifMatch: string | number | undefined): number | undefined {
+  if (typeof ifMatch === 'number') return ifMatch;
+  const match = /^"(\d+)"$/.exec(ifMatch ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
 interface StaleShape {
   name?: string;
   headers?: { get(name: string): string | null };

@@ -129,7 +129,7 @@ describe('dtm task show', () => {
       box.run(['task', 'show', 'TASK-000001', ...down]),
     ]);
     expectUsage(missing, /Missing 1 required arg/);
-    expectUsage(badId, /ID must be a task id like TASK-000123, got "nope"/);
+    expectUsage(badId, /ID must be a task id like TASK-000123 \(or TASK-L… for one created offline\), got "nope"/);
     expectFailure(unknown, /^Error: getTask failed with 404 Not Found: No task with id TASK-999999\./);
     expect(unknownJson.code).toBe(1);
     expect(JSON.parse(unknownJson.stdout)).toMatchObject({ error: { code: 'not_found', status: 404 } });
