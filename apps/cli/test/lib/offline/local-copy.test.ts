@@ -15,27 +15,10 @@ import {
   serialize,
   upsert,
 } from '../../../src/lib/offline/local-copy.js';
+import { makeTask } from '../../fixtures.js';
 
 function task(id: string, changes: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: `Task ${id}`,
-    description: null,
-    status: 'pending',
-    priority: 'medium',
-    project_id: null,
-    sprint_id: null,
-    assignee: null,
-    tags: [],
-    due_date: null,
-    estimate_hours: null,
-    completed_at: null,
-    completion_notes: null,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-02T00:00:00Z',
-    version: 1,
-    ...changes,
-  };
+  return makeTask(id, { updated_at: '2026-01-02T00:00:00Z', ...changes });
 }
 
 const at = new Date('2026-11-23T10:00:00.000Z');

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Project, Sprint, Task, TaskFilters } from '@dtm/sdk';
 import { matchProjects, matchSprints, matchTasks, pageOf } from '../../../src/lib/offline/query.js';
+import { makeTask } from '../../fixtures.js';
 
 function task(id: string, changes: Partial<Task>): Task {
-  return {
-    id,
-    title: id,
-    description: null,
-    status: 'pending',
-    priority: 'medium',
-    project_id: null,
-    sprint_id: null,
-    assignee: null,
-    tags: [],
-    due_date: null,
-    estimate_hours: null,
-    completed_at: null,
-    completion_notes: null,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z',
-    version: 1,
-    ...changes,
-  };
+  return makeTask(id, { title: id, ...changes });
 }
 
 const tasks: Task[] = [

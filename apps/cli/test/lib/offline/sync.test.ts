@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '@dtm/sdk';
 import { alreadyApplied, applyLocally } from '../../../src/lib/offline/sync.js';
+import { makeTask } from '../../fixtures.js';
 
 const now = '2026-11-27T10:00:00.000Z';
-const task: Task = {
-  id: 'TASK-000001',
+const task: Task = makeTask('TASK-000001', {
   title: 'Write docs',
-  description: null,
-  status: 'pending',
-  priority: 'medium',
-  project_id: null,
-  sprint_id: null,
-  assignee: null,
-  tags: [],
-  due_date: null,
-  estimate_hours: null,
-  completed_at: null,
-  completion_notes: null,
   created_at: '2026-11-01T00:00:00.000Z',
   updated_at: '2026-11-01T00:00:00.000Z',
   version: 4,
-};
+});
 
 describe('applyLocally: a queued change as the local copy shows it', () => {
   it('creates with the server’s defaults and version 1', () => {

@@ -11,6 +11,7 @@ import {
   runBulkUpdate,
   updateOperations,
 } from '../../../src/lib/tasks/bulk.js';
+import { makeTask } from '../../fixtures.js';
 
 const targets = (count: number): BulkTarget[] =>
   Array.from({ length: count }, (_, index) => ({ id: `TASK-${String(index + 1).padStart(6, '0')}`, version: index + 1 }));
@@ -230,24 +231,9 @@ describe('runBulkUpdate', () => {
 });
 
 describe('collectTargets', () => {
-  const task = (id: string, version: number, status: Task['status']): Task => ({
-    id,
-    title: `Title of ${id}`,
-    description: null,
-    status,
-    priority: 'medium',
-    project_id: null,
-    sprint_id: null,
-    assignee: null,
-    tags: [],
-    due_date: null,
-    estimate_hours: null,
-    completed_at: null,
-    completion_notes: null,
-    created_at: '2026-11-01T00:00:00Z',
-    updated_at: '2026-11-01T00:00:00Z',
-    version,
-  });
+  const task = (id: string, version: number, status: Task['status']): Task =>
+    makeTask(id, { title: `Title of ${id}`, status, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z', version });
+
   async function* listed(...tasks: Task[]): AsyncGenerator<Task> {
     for (const item of tasks) {
       await Promise.resolve();

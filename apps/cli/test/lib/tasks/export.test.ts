@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '@dtm/sdk';
 import { CliError } from '../../../src/lib/errors.js';
 import { CsvRecordCounter, formatFromPath, serializeTasks, writeFileFromStream } from '../../../src/lib/tasks/export.js';
+import { makeTask } from '../../fixtures.js';
 
 describe('formatFromPath', () => {
   it.each([
@@ -41,24 +42,12 @@ describe('CsvRecordCounter', () => {
   });
 });
 
-const task = (id: number): Task => ({
-  id: `TASK-${String(id).padStart(6, '0')}`,
-  title: `Task ${id}, "quoted"\nline`,
-  description: null,
-  status: 'pending',
-  priority: 'medium',
-  project_id: null,
-  sprint_id: null,
-  assignee: null,
-  tags: [],
-  due_date: null,
-  estimate_hours: null,
-  completed_at: null,
-  completion_notes: null,
-  created_at: '2026-11-01T00:00:00Z',
-  updated_at: '2026-11-01T00:00:00Z',
-  version: 1,
-});
+const task = (id: number): Task =>
+  makeTask(`TASK-${String(id).padStart(6, '0')}`, {
+    title: `Task ${id}, "quoted"\nline`,
+    created_at: '2026-11-01T00:00:00Z',
+    updated_at: '2026-11-01T00:00:00Z',
+  });
 
 async function* tasks(count: number): AsyncGenerator<Task> {
   for (let id = 1; id <= count; id++) {
