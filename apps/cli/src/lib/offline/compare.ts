@@ -2,7 +2,7 @@
 // `project sync --validate-integrity` report.
 import { createHash } from 'node:crypto';
 import type { DtmClient } from '@dtm/sdk';
-import { type Kind, type RecordOf, kinds, serialize } from './local-copy.js';
+import { type Kind, type RecordOf, serialize } from './local-copy.js';
 
 export interface Drift {
   kind: Kind;
@@ -55,4 +55,3 @@ export function checksum<K extends Kind>(kind: K, records: readonly RecordOf<K>[
   return createHash('sha256').update(table).digest('hex');
 }
 
-export { kinds };

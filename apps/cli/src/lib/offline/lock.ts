@@ -73,6 +73,7 @@ export async function withLock<T>(file: string, work: () => Promise<T>, options:
 
 /** Like withLock, but answers undefined at once when another live process holds the lock. */
 export async function tryWithLock<T>(file: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
+  // A second try: the first one may only have cleared a dead holder's lock.
   if (!(await tryAcquire(file)) && !(await tryAcquire(file))) return undefined;
   try {
     return { value: await work() };
