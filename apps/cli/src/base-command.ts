@@ -338,24 +338,25 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * Refreshes the local copy with what the API returned. Never fails the command: a problem
-   * writing the copy is a --debug line. `replace` makes these records the whole collection
-   * (for a listing of everything).
+   * Refreshes the local copy with what the API returned, after the command's output (the
+   * command ends once it is written; see finally). Never fails the command: a problem writing
+   * the copy is a --debug line. `replace` makes these records the whole collection (for a
+   * listing of everything).
    */
-  protected async remember<K extends Kind>(kind: K, records: readonly RecordOf<K>[], options: { replace?: boolean } = {}): Promise<void> {
-    await this.#updateCopy(`save ${records.length} ${kind}`, async (copy) => {
+  protected remember<K extends Kind>(kind: K, records: readonly RecordOf<K>[], options: { replace?: boolean } = {}): void {
+    this.#updateCopy(`save ${records.length} ${kind}`, async (copy) => {
       await (options.replace ? copy.replaceAll(kind, records) : copy.upsert(kind, records));
     });
   }
 
   /** Drops deleted records from the local copy; never fails the command. */
-  protected async forget(kind: Kind, ids: readonly string[]): Promise<void> {
-    await this.#updateCopy(`drop ${ids.join(', ')}`, (copy) => copy.remove(kind, ids));
+  protected forget(kind: Kind, ids: readonly string[]): void {
+    this.#updateCopy(`drop ${ids.join(', ')}`, (copy) => copy.remove(kind, ids));
   }
 
   /** Changes fields of records already in the local copy (others are left out); never fails the command. */
-  protected async patchRemembered<K extends Kind>(kind: K, ids: readonly string[], patch: Partial<RecordOf<K>>): Promise<void> {
-    await this.#updateCopy(`update ${ids.length} ${kind}`, async (copy) => {
+  protected patchRemembered<K extends Kind>(kind: K, ids: readonly string[], patch: Partial<RecordOf<K>>): void {
+    this.#updateCopy(`update ${ids.length} ${kind}`, async (copy) => {
       const wanted = new Set(ids);
       const current = (await copy.readCollection(kind))?.records ?? [];
       const changed = current.filter((record) => wanted.has(record.id)).map((record) => ({ ...record, ...patch }));
@@ -363,9 +364,13 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     });
   }
 
-  #updateCopy(what: string, change: (copy: typeof import('./lib/offline/local-copy.js')) => Promise<void>): Promise<void> {
+  #updateCopy(what: string, change: (copy: typeof import('./lib/offline/local-copy.js')) => Promise<void>): void {
+    // With fallback off nothing answers from the copy, so it is not kept (it costs a rewrite of the file per command).
+    if (!this.settings.fallbackEnabled) return;
     const apiUrl = this.settings.apiUrl;
+    // Started after the output is written: the next turn of the event loop at the earliest.
     this.#copyWrites = this.#copyWrites.then(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         const [copy, { withOutboxLock }] = await Promise.all([import('./lib/offline/local-copy.js'), import('./lib/offline/outbox.js')]);
         await withOutboxLock(dataDir(), async () => {
@@ -376,7 +381,12 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
         this.debugLine(`could not ${what} in the local copy: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
-    return this.#copyWrites;
+  }
+
+  /** The command is done once the local copy is refreshed. */
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    await this.#copyWrites;
+    return super.finally(error);
   }
 
   /**

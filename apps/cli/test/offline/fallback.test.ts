@@ -1,5 +1,6 @@
 // The local copy and the fallback to it: the spawned `dtm` against the stateful mock, which
 // is then taken down (connection refused).
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,13 @@ describe('the local copy and the fallback to it', () => {
     expect(page).toMatchObject({ source: 'local', total: expected.total, limit: 5, offset: 0 });
     expect(page.items).toEqual(expected.items);
     expect(result.stderr).toMatch(/^Offline: answered from the local copy of .+ \(--offline\)\.$/m);
+  });
+
+  it('with DTM_FALLBACK_ENABLED=false no local copy is kept', async () => {
+    const elsewhere = join(box.dataDir, 'no-fallback');
+    const result = await box.run(['task', 'list'], { env: { DTM_FALLBACK_ENABLED: 'false', DTM_DATA_DIR: elsewhere } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(elsewhere, 'tasks.csv'))).toBe(false);
   });
 
   it('--offline and --api together are a usage error', async () => {

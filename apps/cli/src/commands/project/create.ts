@@ -26,7 +26,7 @@ export default class ProjectCreate extends DtmCommand<typeof ProjectCreate> {
     const body = projectCreate(this.flags);
     const client = await this.client();
     const project = await client.projects.create(body);
-    await this.remember('projects', [project]);
+    this.remember('projects', [project]);
     this.note(`${this.colors.green('✓')} Created project ${project.id}.`);
     this.print(project, (result) => projectDetails(result, this.colors));
   }

@@ -40,7 +40,7 @@ export default class ProjectDelete extends DtmCommand<typeof ProjectDelete> {
     } catch (error) {
       throw explainDeleteConflict(error, id);
     }
-    await this.forget('projects', [id]);
+    this.forget('projects', [id]);
     this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted project ${id}.`);
   }
 }

@@ -35,7 +35,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
           const client = await this.client();
           const all: Project[] = [];
           for await (const project of client.projects.listAll(filters)) all.push(project);
-          await this.remember('projects', all, { replace: filters.status === undefined && filters.q === undefined });
+          this.remember('projects', all, { replace: filters.status === undefined && filters.q === undefined });
           return all;
         },
         async (load) => matchProjects(await load('projects'), filters),
@@ -48,7 +48,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
       async () => {
         const client = await this.client();
         const listed = await client.projects.list({ ...filters, ...window });
-        await this.remember('projects', listed.items);
+        this.remember('projects', listed.items);
         return listed;
       },
       async (load) => pageOf(matchProjects(await load('projects'), filters), window),

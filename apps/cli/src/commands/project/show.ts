@@ -33,7 +33,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
         async () => {
           const client = await this.client();
           const found = await client.projects.get(id);
-          await this.remember('projects', [found]);
+          this.remember('projects', [found]);
           return found;
         },
         async (load) => {
@@ -48,8 +48,8 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
     // The summary is the server's: --include-tasks is not answered from the local copy.
     const client = await this.client();
     const result = await projectWithTasks(client, id);
-    await this.remember('projects', [result.project]);
-    await this.remember('tasks', result.tasks);
+    this.remember('projects', [result.project]);
+    this.remember('tasks', result.tasks);
     // Selected fields apply to the project, the one resource of the three.
     const fields = this.fields;
     this.fields = undefined;

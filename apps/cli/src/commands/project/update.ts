@@ -35,7 +35,7 @@ export default class ProjectUpdate extends DtmCommand<typeof ProjectUpdate> {
     const client = await this.client();
     const ifMatch = this.flags['if-match'];
     const project = await client.projects.update(id, changes, ifMatch === undefined ? undefined : { ifMatch });
-    await this.remember('projects', [project]);
+    this.remember('projects', [project]);
     this.note(`${this.colors.green('✓')} Updated project ${project.id} (version ${project.version}).`);
     this.print(project, (result) => projectDetails(result, this.colors));
   }

@@ -38,7 +38,7 @@ export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
     const result = await client.sprints.assignTasks(id, ids);
     // The API answers with ids only: move the copies of these tasks into the sprint (their
     // version and updated_at are refreshed by the next read of them).
-    await this.patchRemembered('tasks', result.task_ids, { sprint_id: result.sprint_id });
+    this.patchRemembered('tasks', result.task_ids, { sprint_id: result.sprint_id });
     this.print(result, (assigned) => {
       const count = assigned.task_ids.length;
       return `${this.colors.green('✓')} Added ${count} task${count === 1 ? '' : 's'} to ${assigned.sprint_id}: ${assigned.task_ids.join(', ')}`;

@@ -20,7 +20,7 @@ export default class SprintComplete extends DtmCommand<typeof SprintComplete> {
     const sprint = await client.sprints.complete(id).catch((error: unknown) => {
       throw explainCompleteConflict(error, id);
     });
-    await this.remember('sprints', [sprint]);
+    this.remember('sprints', [sprint]);
     this.note(`${this.colors.green('✓')} Completed sprint ${sprint.id}.`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

@@ -26,7 +26,7 @@ export default class SprintCreate extends DtmCommand<typeof SprintCreate> {
     const body = sprintCreate(this.flags);
     const client = await this.client();
     const sprint = await client.sprints.create(body);
-    await this.remember('sprints', [sprint]);
+    this.remember('sprints', [sprint]);
     this.note(`${this.colors.green('✓')} Created sprint ${sprint.id} (planned); start it with \`dtm sprint start ${sprint.id}\`.`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

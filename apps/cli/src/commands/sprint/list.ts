@@ -46,7 +46,7 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
           const client = await this.client();
           const all: Sprint[] = [];
           for await (const sprint of client.sprints.listAll(filters)) all.push(sprint);
-          await this.remember('sprints', all, { replace: filters.status === undefined && filters.project_id === undefined });
+          this.remember('sprints', all, { replace: filters.status === undefined && filters.project_id === undefined });
           return all;
         },
         async (load) => matchSprints(await load('sprints'), filters),
@@ -59,7 +59,7 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
       async () => {
         const client = await this.client();
         const listed = await client.sprints.list({ ...filters, ...window });
-        await this.remember('sprints', listed.items);
+        this.remember('sprints', listed.items);
         return listed;
       },
       async (load) => pageOf(matchSprints(await load('sprints'), filters), window),

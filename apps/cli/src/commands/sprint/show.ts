@@ -22,10 +22,10 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
       async () => {
         const client = await this.client();
         const found = await client.sprints.get(id);
-        await this.remember('sprints', [found]);
+        this.remember('sprints', [found]);
         // The text shows its tasks counted by status; the JSON is the sprint alone.
         const ofSprint = this.json ? [] : await sprintTasks(client, id);
-        await this.remember('tasks', ofSprint);
+        this.remember('tasks', ofSprint);
         return { sprint: found, tasks: ofSprint };
       },
       async (load) => {

@@ -21,7 +21,7 @@ export default class SprintStart extends DtmCommand<typeof SprintStart> {
     const sprint = await client.sprints.start(id).catch((error: unknown) => {
       throw explainStartConflict(error, id);
     });
-    await this.remember('sprints', [sprint]);
+    this.remember('sprints', [sprint]);
     this.note(`${this.colors.green('✓')} Started sprint ${sprint.id}.`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

@@ -33,7 +33,7 @@ export default class SprintUpdate extends DtmCommand<typeof SprintUpdate> {
     const client = await this.client();
     const ifMatch = this.flags['if-match'];
     const sprint = await client.sprints.update(id, changes, ifMatch === undefined ? undefined : { ifMatch });
-    await this.remember('sprints', [sprint]);
+    this.remember('sprints', [sprint]);
     this.note(`${this.colors.green('✓')} Updated sprint ${sprint.id} (version ${sprint.version}).`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

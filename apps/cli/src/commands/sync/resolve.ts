@@ -46,8 +46,8 @@ export default class SyncResolve extends DtmCommand<typeof SyncResolve> {
     const { client } = await this.connection();
     const task = keep === 'local' ? await applyLocal(client, conflict) : await currentTask(client, conflict);
     await outbox.updateConflicts(dir, (current) => current.filter((known) => known.id !== conflict.id));
-    if (task === null) await this.forget('tasks', [conflict.task_id]);
-    else await this.remember('tasks', [task]);
+    if (task === null) this.forget('tasks', [conflict.task_id]);
+    else this.remember('tasks', [task]);
     const result: Resolution = { conflict: conflict.id, task_id: conflict.task_id, kept: keep, task };
     this.print(result, () => {
       const what = keep === 'local' ? `applied your change (${describeChange(conflict)})` : 'kept the server’s version';

@@ -102,7 +102,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     try {
       const bulk = async (request: Parameters<typeof client.tasks.bulk>[0]): ReturnType<typeof client.tasks.bulk> => {
         const response = await client.tasks.bulk(request);
-        await this.remember('tasks', response.results.flatMap((result) => (result.task === undefined ? [] : [result.task])));
+        this.remember('tasks', response.results.flatMap((result) => (result.task === undefined ? [] : [result.task])));
         return response;
       };
       outcome = await runBulkUpdate(bulk, targets, changes, {

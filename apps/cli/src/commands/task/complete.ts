@@ -29,7 +29,7 @@ export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
     const body = notes === undefined ? {} : { completion_notes: checkText(notes, '--notes', 10_000, 0) };
     const task = await this.changeTask({ action: 'complete', target: id, body }, async (client, target, idempotencyKey) => {
       const completed = await client.tasks.complete(target, body, { idempotencyKey });
-      await this.remember('tasks', [completed]);
+      this.remember('tasks', [completed]);
       return completed;
     });
     if (task === null) throw this.notInLocalCopy(id);

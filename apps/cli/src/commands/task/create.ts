@@ -27,7 +27,7 @@ export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
     const { temporaryId } = await import('../../lib/offline/outbox.js');
     const task = await this.changeTask({ action: 'create', target: temporaryId(), body }, async (client, _target, idempotencyKey) => {
       const created = await client.tasks.create(body, { idempotencyKey });
-      await this.remember('tasks', [created]);
+      this.remember('tasks', [created]);
       return created;
     });
     if (task === null) throw new Error('unreachable: a create answered no task');

@@ -45,7 +45,7 @@ export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
         } catch (error) {
           throw staleVersionError(error, target);
         }
-        await this.forget('tasks', [target]);
+        this.forget('tasks', [target]);
         return null;
       },
       this.flags.yes ? {} : { confirmQueued: confirm },

@@ -35,7 +35,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
           const all: Task[] = [];
           for await (const task of client.tasks.listAll(filters)) all.push(task);
           // Every task, unfiltered: the local copy becomes exactly that.
-          await this.remember('tasks', all, { replace: Object.values(filters as Record<string, unknown>).every((value) => value === undefined) });
+          this.remember('tasks', all, { replace: Object.values(filters as Record<string, unknown>).every((value) => value === undefined) });
           return all;
         },
         async (load) => matchTasks(await load('tasks'), filters),
@@ -48,7 +48,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
       async () => {
         const client = await this.client();
         const listed = await client.tasks.list({ ...filters, ...window });
-        await this.remember('tasks', listed.items);
+        this.remember('tasks', listed.items);
         return listed;
       },
       async (load) => pageOf(matchTasks(await load('tasks'), filters), window),

@@ -36,7 +36,7 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
           client.tasks.get(id),
           this.flags.history ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
         ]);
-        await this.remember('tasks', [found[0]]);
+        this.remember('tasks', [found[0]]);
         return found;
       },
       async (load) => {

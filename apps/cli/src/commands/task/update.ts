@@ -43,7 +43,7 @@ export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
       const updated = await client.tasks.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }).catch((error: unknown) => {
         throw staleVersionError(error, target);
       });
-      await this.remember('tasks', [updated]);
+      this.remember('tasks', [updated]);
       return updated;
     });
     if (task === null) throw this.notInLocalCopy(id);

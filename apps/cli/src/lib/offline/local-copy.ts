@@ -141,6 +141,10 @@ export function deserialize<K extends Kind>(kind: K, text: string, file = `${kin
 
 /** The records of one kind, sorted by id, or undefined when nothing was synced yet. */
 export async function readCollection<K extends Kind>(kind: K, options: LocalCopyOptions = {}): Promise<Collection<K> | undefined> {
+  return (await readWithText(kind, options))?.collection;
+}
+
+async function readWithText<K extends Kind>(kind: K, options: LocalCopyOptions): Promise<{ collection: Collection<K>; text: string } | undefined> {
   const file = fileOf(kind, options.dir);
   let text: string;
   try {
@@ -149,7 +153,7 @@ export async function readCollection<K extends Kind>(kind: K, options: LocalCopy
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return deserialize(kind, text, file);
+  return { collection: deserialize(kind, text, file), text };
 }
 
 async function write<K extends Kind>(kind: K, records: readonly RecordOf<K>[], options: LocalCopyOptions): Promise<void> {
@@ -163,13 +167,31 @@ export async function replaceAll<K extends Kind>(kind: K, records: readonly Reco
   await write(kind, records, options);
 }
 
-/** Adds these records, or replaces the ones with the same id. */
+/**
+ * Adds these records, or replaces the ones with the same id. When the file already holds them
+ * all as they are, only its Last Sync line changes (no re-serialising of a large copy).
+ */
 export async function upsert<K extends Kind>(kind: K, records: readonly RecordOf<K>[], options: LocalCopyOptions = {}): Promise<void> {
-  const current = (await readCollection(kind, options))?.records ?? [];
-  const merged = new Map(current.map((record) => [record.id, record]));
-  for (const record of records) merged.set(record.id, record);
-  await write(kind, [...merged.values()], options);
+  const current = await readWithText(kind, options);
+  const merged = new Map((current?.collection.records ?? []).map((record) => [record.id, record]));
+  let changed = current === undefined;
+  for (const record of records) {
+    const known = merged.get(record.id);
+    // Compared as the file would hold them (the CSV does not tell an empty string from null).
+    if (known === undefined || serialize(kind, [known], epoch) !== serialize(kind, [record], epoch)) changed = true;
+    merged.set(record.id, record);
+  }
+  if (changed || current === undefined) {
+    await write(kind, [...merged.values()], options);
+    return;
+  }
+  const lines = current.text.split('\n', 2);
+  const rest = current.text.slice((lines[0]?.length ?? 0) + (lines[1]?.length ?? 0) + 2);
+  const synced = (options.now ?? (() => new Date()))().toISOString();
+  await writeFileAtomically(fileOf(kind, options.dir), `${lines[0] ?? ''}\n### Last Sync: ${synced}\n${rest}`);
 }
+
+const epoch = new Date(0);
 
 /** Drops the records with these ids (unknown ids are ignored). */
 export async function remove(kind: Kind, ids: readonly string[], options: LocalCopyOptions = {}): Promise<void> {

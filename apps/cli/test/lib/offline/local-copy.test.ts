@@ -113,6 +113,20 @@ describe('the local copy', () => {
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('an upsert of records the file already holds only moves its Last Sync time', async () => {
+    const first = new Date('2026-01-05T00:00:00.000Z');
+    const later = new Date('2026-01-06T00:00:00.000Z');
+    const records = [task('TASK-000001', { title: 'a, "b"\nc' }), task('TASK-000002', { description: '' })];
+    await upsert('tasks', records, { dir, now: () => first });
+    const before = await readFile(fileOf('tasks', dir), 'utf8');
+    await upsert('tasks', [records[1] as Task], { dir, now: () => later });
+    const after = await readFile(fileOf('tasks', dir), 'utf8');
+    expect(after).toBe(before.replace('### Last Sync: 2026-01-05T00:00:00.000Z', '### Last Sync: 2026-01-06T00:00:00.000Z'));
+    expect((await readCollection('tasks', { dir }))?.lastSync).toBe(later.toISOString());
+    await upsert('tasks', [task('TASK-000002', { version: 2 })], { dir, now: () => later });
+    expect((await readCollection('tasks', { dir }))?.records.map((record) => record.version)).toEqual([1, 2]);
+  });
+
   it('refuses a file whose header or record count is wrong', async () => {
     await writeFile(fileOf('tasks', dir), 'id,title\nTASK-000001,x\n');
     await expect(readCollection('tasks', { dir })).rejects.toThrow(/### header lines/);
