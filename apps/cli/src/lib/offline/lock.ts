@@ -2,19 +2,11 @@
 // owner's pid. A lock whose owner is gone (killed, crashed) is taken over, so a SIGKILL never
 // blocks the next command.
 import { open, stat, unlink } from 'node:fs/promises';
+import { alive } from '../files.js';
 
 export interface LockOptions {
   /** Give up after this long (default 15 s). */
   timeoutMs?: number;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function tryAcquire(file: string): Promise<boolean> {
