@@ -56,10 +56,11 @@ describe('startPrism', () => {
 describe('watchdog', () => {
   it('stops the command when the parent process is killed with SIGKILL', async () => {
     // The parent starts the watchdog the way startPrism does, prints the child's pid, then hangs.
+    // (process.stdout.write, not console.log: under FORCE_COLOR console.log colours a number.)
     const parentScript = `
       const { spawn } = require('node:child_process');
       const watched = spawn(process.execPath, [${JSON.stringify(watchdog)}, process.execPath, '-e',
-        'console.log(process.pid); setInterval(() => {}, 1000)'], { stdio: ['pipe', 'pipe', 'inherit'] });
+        'process.stdout.write(String(process.pid)); setInterval(() => {}, 1000)'], { stdio: ['pipe', 'pipe', 'inherit'] });
       watched.stdout.on('data', (chunk) => process.stdout.write(chunk));
       setInterval(() => {}, 1000);
     `;
