@@ -129,6 +129,7 @@ describe('writes while the server is down', () => {
 
     const again = await box.run(['sync', '--json']);
     expect(JSON.parse(again.stdout)).toEqual({ applied: 0, conflicts: [], remaining: 0 });
+    expect((await box.run(['sync'])).stdout).toBe('✓ Nothing was queued: the server has every change.\n');
     expect(await serverTasks('Second offline task')).toHaveLength(1);
   });
 });

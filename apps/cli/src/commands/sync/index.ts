@@ -58,6 +58,7 @@ export default class Sync extends DtmCommand<typeof Sync> {
 
   #render(sync: SyncResult, stoppedBy: unknown): string {
     const { colors } = this;
+    if (sync.applied + sync.remaining + sync.conflicts.length === 0) return `${colors.green('✓')} Nothing was queued: the server has every change.`;
     const lines = [`${colors.green('✓')} Sent ${sync.applied} change${sync.applied === 1 ? '' : 's'}.`];
     if (sync.remaining > 0) {
       const why = stoppedBy === undefined ? 'they belong to another API URL' : describeError(stoppedBy).message;
