@@ -224,12 +224,25 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       const client = await this.client();
       // After the queued changes went out, a task created offline may have its server id now.
       const target = change.action === 'create' ? change.target : await this.taskRef(change.target);
-      if (change.action !== 'create' && target.startsWith('TASK-L')) return await this.#queue(change, key, `${target} is not on the server yet`);
+      if (change.action !== 'create') {
+        if (target.startsWith('TASK-L')) return await this.#queue(change, key, `${target} is not on the server yet`);
+        // Changes of a task reach the server in the order they were made: behind any still queued
+        // (e.g. while another `dtm` is sending the outbox).
+        if (await this.#stillQueued(target)) return await this.#queue(change, key, `earlier changes of ${target} are still queued`);
+      }
       return await send(client, target, key);
     } catch (error) {
       if (!isUnreachable(error) || this.flags.api || !this.settings.fallbackEnabled) throw error;
       return this.#queue(change, key, `the API at ${this.settings.apiUrl} is unreachable`, error);
     }
+  }
+
+  async #stillQueued(taskId: string): Promise<boolean> {
+    const dir = dataDir();
+    if (!existsSync(join(dir, 'outbox.ndjson'))) return false;
+    const { pending, readIds } = await import('./lib/offline/outbox.js');
+    const ids = await readIds(dir);
+    return (await pending(dir)).some((entry) => (ids[entry.target] ?? entry.target) === taskId);
   }
 
   async #queue(change: QueuedChange, key: string, reason: string, apiError?: unknown): Promise<Task | null> {

@@ -1,7 +1,7 @@
 // Writes while the server is down: queued in the outbox, applied to the local copy, sent by
 // `dtm sync` exactly once, with conflicts for tasks that changed on the server meanwhile.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DtmClient, type Task, type TaskPage } from '@dtm/sdk';
@@ -145,6 +145,27 @@ describe('any command that reaches the API sends the queued changes first', () =
     const text = await box.run(['task', 'list', '--limit', '1']);
     expect(text.stderr).not.toContain('Sent');
     expect(await serverTasks('Sent by the next command')).toHaveLength(1);
+  });
+});
+
+describe('while another dtm is sending the outbox', () => {
+  it('a change of a task with queued changes waits behind them instead of overtaking them', async () => {
+    const task = await box.json<Task>(['task', 'create', '--title', 'Ordered']);
+    await down();
+    expect((await box.run(['task', 'update', task.id, '--priority', 'high'])).code).toBe(3);
+    await up();
+    // A live process holds the sync lock: this test's own.
+    await writeFile(join(box.dataDir, 'sync.lock'), String(process.pid));
+    try {
+      const result = await box.run(['task', 'update', task.id, '--priority', 'low']);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toContain(`Offline: queued (earlier changes of ${task.id} are still queued); 2 changes waiting`);
+      expect((await api.tasks.get(task.id)).priority).toBe('medium');
+    } finally {
+      await rm(join(box.dataDir, 'sync.lock'), { force: true });
+    }
+    expect(JSON.parse((await box.run(['sync', '--json'])).stdout)).toMatchObject({ applied: 2, conflicts: [], remaining: 0 });
+    expect(await api.tasks.get(task.id)).toMatchObject({ priority: 'low', version: task.version + 2 });
   });
 });
 
