@@ -16,6 +16,11 @@ import { checkTaskRef } from './lib/tasks/values.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 
+/** Whether changes were ever queued offline here (outbox.ndjson; checked without loading the outbox module). */
+function hasOutbox(dir: string): boolean {
+  return existsSync(join(dir, 'outbox.ndjson'));
+}
+
 export type Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof DtmCommand)['baseFlags'] & T['flags']>;
 /** Reads one collection of the local copy (throws when there is none). */
 export type LocalLoader = <K extends Kind>(kind: K) => Promise<RecordOf<K>[]>;
@@ -180,7 +185,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   async #sendQueued(client: DtmClient): Promise<void> {
     const dir = dataDir();
-    if (!existsSync(join(dir, 'outbox.ndjson'))) return;
+    if (!hasOutbox(dir)) return;
     const { syncIfIdle } = await import('./lib/offline/sync.js');
     try {
       const report = await syncIfIdle(client, this.settings.apiUrl, dir);
@@ -239,7 +244,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   async #stillQueued(taskId: string): Promise<boolean> {
     const dir = dataDir();
-    if (!existsSync(join(dir, 'outbox.ndjson'))) return false;
+    if (!hasOutbox(dir)) return false;
     const { pending, readIds } = await import('./lib/offline/outbox.js');
     const ids = await readIds(dir);
     return (await pending(dir)).some((entry) => (ids[entry.target] ?? entry.target) === taskId);
