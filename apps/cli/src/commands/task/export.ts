@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
+import { csvFormulaGuard } from '../../lib/csv-safe.js';
 import { CliError, usageError } from '../../lib/errors.js';
 import { showProgress, startProgress } from '../../lib/render/progress.js';
 import {
@@ -21,7 +22,8 @@ export default class TaskExport extends DtmCommand<typeof TaskExport> {
   static override description =
     'Streams the tasks from the server to stdout or to a file without holding them in memory. With --output the file ' +
     'is written as FILE.partial and renamed when complete, so FILE is never half written. The format defaults to the ' +
-    "file's extension (.json, .ndjson/.jsonl, .csv). CSV is the server's: RFC 4180 quoting, tags joined with ';'.";
+    "file's extension (.json, .ndjson/.jsonl, .csv). CSV is the server's: RFC 4180 quoting, tags joined with ';'; " +
+    "a cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; a plain negative number excepted) gets a leading '.";
   static override examples = [
     '<%= config.bin %> task export --format csv --output tasks.csv',
     '<%= config.bin %> task export --format ndjson --project PRJ-001 --status completed > done.ndjson',
@@ -74,7 +76,7 @@ export default class TaskExport extends DtmCommand<typeof TaskExport> {
     try {
       const stages: Stages =
         format === 'csv'
-          ? [Readable.fromWeb(await client.tasks.exportCsv(filters, { signal })), csvCounting(onRecords).stream]
+          ? [Readable.fromWeb(await client.tasks.exportCsv(filters, { signal })), csvFormulaGuard(), csvCounting(onRecords).stream]
           : [Readable.from(serializeTasks(client.tasks.export(filters, { signal }), format, onRecords))];
       if (output === undefined) await writeToStdout(stages, signal);
       else await writeFileFromStream(output, stages, signal);

@@ -219,3 +219,49 @@ describe('dtm task export --output', () => {
     expect(existsSync(`${downFile}.partial`)).toBe(false);
   });
 });
+
+describe('dtm task export --format csv against formula injection', () => {
+  // Cells a spreadsheet would run as a formula (OWASP "CSV Injection") come out with a leading '.
+  const evil = [
+    { title: '=HYPERLINK("http://evil","x")', description: "+cmd|' /C calc'!A0", tags: ['-x', 'ok'] },
+    { title: '@SUM(1+1)', description: '-2.5', tags: [] },
+    { title: '\tTabbed', description: '\rCarriage return first', tags: [] },
+    { title: '-2+3', description: 'A normal description', tags: [] },
+  ];
+  const want = [
+    { title: `'=HYPERLINK("http://evil","x")`, description: "'+cmd|' /C calc'!A0", tags: "'-x;ok" },
+    { title: `'@SUM(1+1)`, description: '-2.5', tags: '' },
+    { title: `'\tTabbed`, description: `'\rCarriage return first`, tags: '' },
+    { title: `'-2+3`, description: 'A normal description', tags: '' },
+  ];
+  let ids: string[];
+  beforeAll(async () => {
+    ids = [];
+    for (const body of evil) {
+      const created = await api('POST', '/api/v1/tasks', body);
+      expect(created.status).toBe(201);
+      ids.push((created.body as Task).id);
+    }
+  });
+
+  it('prefixes them with a quote on stdout and in the file, and leaves every other cell as it was', async () => {
+    const file = join(dir, 'formulas.csv');
+    const [stdout, written] = await Promise.all([
+      box.run(['task', 'export', '--format', 'csv']),
+      box.run(['task', 'export', '--format', 'csv', '--output', file]),
+    ]);
+    expectClean(stdout);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stderr).toBe(`✓ Exported 2505 tasks to ${file}\n`);
+    expect(await readFile(file, 'utf8')).toBe(stdout.stdout);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+
+    const [header, ...rows] = parseCsv(stdout.stdout);
+    expect(header).toEqual(fields);
+    expect(rows).toHaveLength(2505);
+    const cells = ids.map((id) => rows.find((row) => row[0] === id));
+    expect(cells.map((row) => ({ title: row?.[1], description: row?.[2], tags: row?.[8] }))).toEqual(want);
+    expect(cells[0]?.[1]).toBe(`'=HYPERLINK("http://evil","x")`);
+    expect(cells[1]?.[1]).toBe(`'@SUM(1+1)`);
+  });
+});
