@@ -10,6 +10,7 @@ import { type RunningMockServer, startMockServer } from '../../src/engines/state
 import type {
   Burndown,
   BulkResponse,
+  ChangePage,
   Health,
   Page,
   Problem,
@@ -526,6 +527,48 @@ describe('the stateful mock through Prism (proxy, --errors): every operation suc
     created.sprint = complete.body as Sprint;
   });
 
+  it('listChanges: pages through the feed, then resumes after its cursor with what changed, tombstones included', async () => {
+    let cursor: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const result = await call('listChanges', { query: { ...(cursor === undefined ? {} : { cursor }), limit: 1000 } });
+      expectSuccess(result, 'application/json');
+      const page = result.body as ChangePage;
+      cursor = page.next_cursor;
+      pages += 1;
+      if (!page.has_more) break;
+    }
+    expect(pages).toBeGreaterThan(0);
+
+    const doomed = await call('createTask', { body: { title: `Feed ${marker}` } });
+    expectSuccess(doomed);
+    const doomedTask = doomed.body as Task;
+    expectSuccess(await call('deleteTask', { params: { task_id: doomedTask.id } }));
+    const result = await call('listChanges', { query: { cursor: need(cursor, 'cursor'), limit: 10, wait: 0 } });
+    expectSuccess(result, 'application/json');
+    expect((result.body as ChangePage).items).toEqual([
+      { kind: 'task', id: doomedTask.id, op: 'delete', version: 1, changed_at: expect.any(String) as unknown },
+    ]);
+  });
+
+  it('getTask, getProject, getSprint: 304 without a body for a current If-None-Match', async () => {
+    const cases = [
+      ['getTask', { task_id: task(0).id }],
+      ['getProject', { project_id: need(created.project, 'project').id }],
+      ['getSprint', { sprint_id: need(created.sprint, 'sprint').id }],
+    ] as const;
+    for (const [operationId, params] of cases) {
+      const etag = await etagOf(operationId, params);
+      const result = await call(operationId, { params, headers: { 'if-none-match': `W/${etag}` } });
+      expect(result.violations, describeResult(result)).toEqual([]);
+      expect(result.status, describeResult(result)).toBe(304);
+      expect(result.text).toBe('');
+      expect(result.headers.get('etag')).toBe(etag);
+      const stale = await call(operationId, { params, headers: { 'if-none-match': '"999"' } });
+      expectSuccess(stale, 'application/json');
+    }
+  });
+
   it('deleteTask: deletes a task under If-Match', async () => {
     const bulkTask = need(created.bulkTask, 'bulk-created task');
     const result = await call('deleteTask', { params: { task_id: bulkTask.id }, headers: { 'if-match': `"${bulkTask.version}"` } });
@@ -680,6 +723,12 @@ describe('the stateful mock through Prism (proxy, --errors): declared errors', (
     const result = await call('createTask', { token: viewer.access_token, body: { title: `Viewer ${marker}` } });
     const problem = expectProblem(result, 403);
     expect(problem.detail).toContain('reader');
+  });
+
+  it('410 for listChanges with a cursor of another server epoch', async () => {
+    const result = await call('listChanges', { query: { cursor: '0123456789abcdef.5' } });
+    const problem = expectProblem(result, 410);
+    expect(problem.type).toBe('urn:dtm:problem:cursor-expired');
   });
 
   it('429 with Retry-After when the rate limit is reached', async () => {

@@ -191,7 +191,8 @@ export interface paths {
         };
         /**
          * Show a task
-         * @description Returns one task with its current `ETag`.
+         * @description Returns one task with its current `ETag`. With `If-None-Match` (the `ETag` of the copy
+         *     the client holds) an unchanged task answers `304 Not Modified` without a body.
          */
         get: operations["getTask"];
         put?: never;
@@ -304,7 +305,8 @@ export interface paths {
         };
         /**
          * Show a project
-         * @description Returns one project with its current `ETag`.
+         * @description Returns one project with its current `ETag`. With `If-None-Match` (the `ETag` of the copy
+         *     the client holds) an unchanged project answers `304 Not Modified` without a body.
          */
         get: operations["getProject"];
         put?: never;
@@ -388,7 +390,8 @@ export interface paths {
         };
         /**
          * Show a sprint
-         * @description Returns one sprint with its current `ETag`.
+         * @description Returns one sprint with its current `ETag`. With `If-None-Match` (the `ETag` of the copy
+         *     the client holds) an unchanged sprint answers `304 Not Modified` without a body.
          */
         get: operations["getSprint"];
         put?: never;
@@ -540,6 +543,44 @@ export interface paths {
          * @description Clears the task's `sprint_id`. 404 when the task is not in this sprint.
          */
         delete: operations["unassignSprintTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List what changed since a cursor
+         * @description The change feed of tasks, projects and sprints, for clients that keep a local copy
+         *     and want to bring it up to date without reading everything again.
+         *
+         *     - **Compacted**: each record appears at most once, at its latest change, and the
+         *       items are in change order. Reading from no cursor therefore yields every live
+         *       record once (`op: upsert`, with the record) plus a tombstone (`op: delete`,
+         *       without `record`) for each deleted one.
+         *     - **Cursors**: pass the `next_cursor` of the previous page to get only what changed
+         *       after it; keep it after each page, as the point to resume from. A cursor is
+         *       opaque: do not build or parse one. While `has_more` is true, more changes are
+         *       already waiting; ask again at once.
+         *     - **Long-poll**: with `wait`, a request that finds nothing after its cursor is held
+         *       for up to `wait` seconds and answered as soon as a change arrives; when none does,
+         *       the answer is an empty page with the same cursor.
+         *     - **Expired cursors**: a cursor encodes the epoch of the server instance that issued
+         *       it. A cursor the server cannot serve (another epoch, for example after a restart
+         *       of a server without persistent storage, or a malformed one) answers `410 Gone`:
+         *       the client must read the feed again from the beginning (no cursor) and replace
+         *       its copy with what it gets.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -887,6 +928,60 @@ export interface components {
             /** @description Tasks completed during the day; null for days still to come. */
             completed: number | null;
         };
+        /**
+         * @description `upsert`: the record was created or changed (it is in `record`); `delete`: it was deleted.
+         * @enum {string}
+         */
+        ChangeOp: "upsert" | "delete";
+        TaskChange: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "task";
+            id: components["schemas"]["TaskId"];
+            op: components["schemas"]["ChangeOp"];
+            version: components["schemas"]["Version"];
+            changed_at: components["schemas"]["Timestamp"];
+            record?: components["schemas"]["Task"];
+        };
+        ProjectChange: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "project";
+            id: components["schemas"]["ProjectId"];
+            op: components["schemas"]["ChangeOp"];
+            version: components["schemas"]["Version"];
+            changed_at: components["schemas"]["Timestamp"];
+            record?: components["schemas"]["Project"];
+        };
+        SprintChange: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "sprint";
+            id: components["schemas"]["SprintId"];
+            op: components["schemas"]["ChangeOp"];
+            version: components["schemas"]["Version"];
+            changed_at: components["schemas"]["Timestamp"];
+            record?: components["schemas"]["Sprint"];
+        };
+        /**
+         * @description The latest change of one record. `version` is the record's version after an upsert,
+         *     or the version it had when it was deleted; `record` is present on `upsert` and
+         *     absent on `delete` (a tombstone).
+         */
+        Change: components["schemas"]["TaskChange"] | components["schemas"]["ProjectChange"] | components["schemas"]["SprintChange"];
+        ChangePage: {
+            items: components["schemas"]["Change"][];
+            /** @description Where the next request resumes; the same cursor when `items` is empty. */
+            next_cursor: string;
+            /** @description More changes are already waiting after `next_cursor`. */
+            has_more: boolean;
+        };
     };
     responses: {
         /** @description A new access token and refresh token. */
@@ -959,6 +1054,24 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Sprint"];
+            };
+        };
+        /** @description The resource still has the `ETag` sent in `If-None-Match`; the client's copy is current. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The server cannot serve this cursor (another server epoch, or malformed); read the feed again from the beginning, without a cursor. */
+        CursorExpired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The request could not be read, for example a body that is not JSON. */
@@ -1148,6 +1261,28 @@ export interface components {
          */
         IfMatch: string;
         /**
+         * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
+         *     (comma-separated; weak `W/"3"` compares equal to `"3"`; `*` matches any version).
+         * @example "3"
+         */
+        IfNoneMatch: string;
+        /**
+         * @description The `next_cursor` of the previous page; absent to read from the beginning.
+         * @example 9f1c3a5e7b2d4f60.1042
+         */
+        ChangeCursor: string;
+        /**
+         * @description The most changes to return.
+         * @example 100
+         */
+        ChangeLimit: number;
+        /**
+         * @description Seconds to hold the request when nothing changed after the cursor (long-poll); it is
+         *     answered as soon as a change arrives. 0 answers at once.
+         * @example 0
+         */
+        ChangeWait: number;
+        /**
          * @description A unique key for this change. Repeating a request with the same key replays the
          *     first response instead of applying the change again (for at least 24 hours).
          *     Reusing a key for a different request (another body or another resource) answers
@@ -1224,6 +1359,12 @@ export type SchemaSprintTaskAssignment = components['schemas']['SprintTaskAssign
 export type SchemaSprintTaskAssignmentResult = components['schemas']['SprintTaskAssignmentResult'];
 export type SchemaBurndown = components['schemas']['Burndown'];
 export type SchemaBurndownPoint = components['schemas']['BurndownPoint'];
+export type SchemaChangeOp = components['schemas']['ChangeOp'];
+export type SchemaTaskChange = components['schemas']['TaskChange'];
+export type SchemaProjectChange = components['schemas']['ProjectChange'];
+export type SchemaSprintChange = components['schemas']['SprintChange'];
+export type SchemaChange = components['schemas']['Change'];
+export type SchemaChangePage = components['schemas']['ChangePage'];
 export type ResponseTokenPair = components['responses']['TokenPair'];
 export type ResponseTaskOk = components['responses']['TaskOk'];
 export type ResponseTaskCreated = components['responses']['TaskCreated'];
@@ -1231,6 +1372,8 @@ export type ResponseProjectOk = components['responses']['ProjectOk'];
 export type ResponseProjectCreated = components['responses']['ProjectCreated'];
 export type ResponseSprintOk = components['responses']['SprintOk'];
 export type ResponseSprintCreated = components['responses']['SprintCreated'];
+export type ResponseNotModified = components['responses']['NotModified'];
+export type ResponseCursorExpired = components['responses']['CursorExpired'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -1257,6 +1400,10 @@ export type ParameterProjectStatusFilter = components['parameters']['ProjectStat
 export type ParameterSprintStatusFilter = components['parameters']['SprintStatusFilter'];
 export type ParameterExportFormat = components['parameters']['ExportFormat'];
 export type ParameterIfMatch = components['parameters']['IfMatch'];
+export type ParameterIfNoneMatch = components['parameters']['IfNoneMatch'];
+export type ParameterChangeCursor = components['parameters']['ChangeCursor'];
+export type ParameterChangeLimit = components['parameters']['ChangeLimit'];
+export type ParameterChangeWait = components['parameters']['ChangeWait'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type HeaderETag = components['headers']['ETag'];
 export type HeaderLocation = components['headers']['Location'];
@@ -1626,7 +1773,14 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
+                 *     (comma-separated; weak `W/"3"` compares equal to `"3"`; `*` matches any version).
+                 * @example "3"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description A task id.
@@ -1639,6 +1793,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["TaskOk"];
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1889,7 +2044,14 @@ export interface operations {
     getProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
+                 *     (comma-separated; weak `W/"3"` compares equal to `"3"`; `*` matches any version).
+                 * @example "3"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description A project id.
@@ -1902,6 +2064,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["ProjectOk"];
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2097,7 +2260,14 @@ export interface operations {
     getSprint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
+                 *     (comma-separated; weak `W/"3"` compares equal to `"3"`; `*` matches any version).
+                 * @example "3"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description A sprint id.
@@ -2110,6 +2280,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["SprintOk"];
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2366,6 +2537,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The `next_cursor` of the previous page; absent to read from the beginning.
+                 * @example 9f1c3a5e7b2d4f60.1042
+                 */
+                cursor?: components["parameters"]["ChangeCursor"];
+                /**
+                 * @description The most changes to return.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["ChangeLimit"];
+                /**
+                 * @description Seconds to hold the request when nothing changed after the cursor (long-poll); it is
+                 *     answered as soon as a change arrives. 0 answers at once.
+                 * @example 0
+                 */
+                wait?: components["parameters"]["ChangeWait"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes after the cursor, oldest first; empty when there are none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            410: components["responses"]["CursorExpired"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -1,9 +1,15 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { ChangeFeedSnapshot } from './changes.js';
 import type { StoreSnapshot } from './store.js';
 
+/** A data file: the store, and the change feed's position (absent in files written before the feed). */
+export interface DataFile extends StoreSnapshot {
+  changes?: ChangeFeedSnapshot | undefined;
+}
+
 /** Reads a data file written by `Saver`; undefined when there is none yet. */
-export async function readSnapshot(file: string): Promise<StoreSnapshot | undefined> {
+export async function readSnapshot(file: string): Promise<DataFile | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -17,7 +23,7 @@ export async function readSnapshot(file: string): Promise<StoreSnapshot | undefi
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message}); move it away to start with fresh data`);
   }
-  const snapshot = data as Partial<StoreSnapshot> | null;
+  const snapshot = data as Partial<DataFile> | null;
   if (
     snapshot?.format !== 'dtm-mock-data' ||
     snapshot.version !== 1 ||
@@ -29,7 +35,7 @@ export async function readSnapshot(file: string): Promise<StoreSnapshot | undefi
   ) {
     throw new Error(`${file} is not a DTM mock data file (format dtm-mock-data, version 1); move it away to start with fresh data`);
   }
-  return snapshot as StoreSnapshot;
+  return snapshot as DataFile;
 }
 
 /** Writes a file so that a crash at any moment leaves either the old or the new content, whole. */
@@ -63,14 +69,14 @@ export async function writeAtomically(file: string, content: string): Promise<vo
  */
 export class Saver {
   readonly #file: string;
-  readonly #snapshot: () => StoreSnapshot;
+  readonly #snapshot: () => DataFile;
   readonly #delayMs: number;
   readonly #onError: (error: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   #dirty = false;
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(file: string, snapshot: () => StoreSnapshot, options: { delayMs?: number; onError: (error: unknown) => void }) {
+  constructor(file: string, snapshot: () => DataFile, options: { delayMs?: number; onError: (error: unknown) => void }) {
     this.#file = file;
     this.#snapshot = snapshot;
     this.#delayMs = options.delayMs ?? 50;

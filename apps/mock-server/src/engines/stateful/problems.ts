@@ -7,6 +7,7 @@ const kinds: Record<number, [title: string, type: string]> = {
   403: ['Forbidden', 'forbidden'],
   404: ['Not Found', 'not-found'],
   409: ['Conflict', 'conflict'],
+  410: ['Gone', 'cursor-expired'],
   412: ['Precondition Failed', 'precondition-failed'],
   422: ['Unprocessable Content', 'validation-failed'],
   429: ['Too Many Requests', 'rate-limited'],

@@ -8,10 +8,11 @@ import { loadContract } from '../../contract/operations.js';
 import { type Faults, RateLimiter, noFaults, parseFaults } from '../../faults.js';
 import { findSpecPath } from '../../spec.js';
 import { Auth, type MockUser } from './auth.js';
+import { ChangeFeed } from './changes.js';
 import type { Context, Handler, Reply } from './handlers/context.js';
 import { handlers } from './handlers/index.js';
 import { IdempotencyCache, type StoredReply } from './idempotency.js';
-import { Saver, readSnapshot, writeAtomically } from './persistence.js';
+import { type DataFile, Saver, readSnapshot, writeAtomically } from './persistence.js';
 import { HttpProblem } from './problems.js';
 import { seed } from './seed.js';
 import { Store } from './store.js';
@@ -58,6 +59,8 @@ export interface RunningMockServer {
   readonly generatedPassword: string | undefined;
   /** How many tasks the server holds right now. */
   taskCount(): number;
+  /** How many listChanges long-polls are waiting for a change right now. */
+  longPolls(): number;
   /** The faults in force. */
   faults(): Faults;
   /** Changes some faults; `down: true` stops listening (connections are refused) until `down: false`. */
@@ -126,11 +129,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const store = new Store(now);
   const stored = options.dataFile === undefined ? undefined : await readSnapshot(options.dataFile);
   if (stored) store.load(stored);
-  else seed(store, { tasks: options.tasks ?? 300, seed: options.seed ?? 1, now: now() });
+  // Continues the saved feed (cursors stay valid), or starts a new epoch; the seed's writes are its first changes.
+  const changes = stored ? ChangeFeed.restore(stored.changes, store) : new ChangeFeed();
+  store.onRecord = changes.record;
+  if (!stored) seed(store, { tasks: options.tasks ?? 300, seed: options.seed ?? 1, now: now() });
+  const dataFile = (): DataFile => ({ ...store.snapshot(), changes: changes.snapshot() });
   let saver: Saver | undefined;
   if (options.dataFile !== undefined) {
     const file = options.dataFile;
-    saver = new Saver(file, () => store.snapshot(), {
+    saver = new Saver(file, dataFile, {
       onError: (error) => {
         process.stderr.write(`dtm-mock: could not save ${file}: ${(error as Error).message}\n`);
       },
@@ -140,7 +147,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     };
     // The first save happens now, so a data file that cannot be written stops the start.
     if (!stored) {
-      await writeAtomically(file, JSON.stringify(store.snapshot())).catch((error: unknown) => {
+      await writeAtomically(file, JSON.stringify(dataFile())).catch((error: unknown) => {
         throw new Error(`cannot write the data file ${file}: ${(error as Error).message}`);
       });
     }
@@ -252,7 +259,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           const replay = idempotency.lookup(scope, key, fingerprint, Date.now());
           if (replay) return send(reply, replay, true);
         }
-        const context: Context = { operationId, user, ...checked, store, auth, startedAt, requestId };
+        // The response closes early only when the client goes away: that ends a long-poll.
+        const gone = new AbortController();
+        reply.raw.once('close', () => {
+          gone.abort();
+        });
+        const context: Context = { operationId, user, ...checked, store, changes, auth, startedAt, requestId, signal: gone.signal };
         let result: Reply;
         try {
           result = await handler(context);
@@ -363,6 +375,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     users,
     generatedPassword,
     taskCount: () => store.taskCount,
+    longPolls: () => changes.waiting,
     faults: () => ({ ...faults }),
     async setFaults(change) {
       const next = { ...faults, ...parseFaults(change) };

@@ -35,6 +35,21 @@ export interface StoreSnapshot {
   history: TaskHistoryEntry[];
 }
 
+/** The kinds of record the change feed follows. */
+export type RecordKind = 'task' | 'project' | 'sprint';
+
+/**
+ * One record created or changed (`record` is the new version) or deleted (`record` is
+ * undefined, `version` the version it had), as the change feed records it.
+ */
+export interface RecordChange {
+  kind: RecordKind;
+  id: string;
+  version: number;
+  at: string;
+  record: Task | Project | Sprint | undefined;
+}
+
 export interface TaskFilter {
   status?: TaskStatus[] | undefined;
   priority?: TaskPriority[] | undefined;
@@ -132,6 +147,8 @@ export class Store {
   readonly #now: () => Date;
   /** Called after every change, for persistence. */
   onChange: (() => void) | undefined;
+  /** Called for every record written or deleted, for the change feed (engines/stateful/changes.ts). */
+  onRecord: ((change: RecordChange) => void) | undefined;
 
   constructor(now: () => Date = () => new Date()) {
     this.#now = now;
@@ -147,6 +164,14 @@ export class Store {
 
   #changed(): void {
     this.onChange?.();
+  }
+
+  #wrote(kind: RecordKind, record: Task | Project | Sprint): void {
+    this.onRecord?.({ kind, id: record.id, version: record.version, at: record.updated_at, record });
+  }
+
+  #deleted(kind: RecordKind, record: Task | Project | Sprint, at: string): void {
+    this.onRecord?.({ kind, id: record.id, version: record.version, at, record: undefined });
   }
 
   // ---- snapshot -------------------------------------------------------------
@@ -249,6 +274,7 @@ export class Store {
       version: 1,
     };
     this.#tasks.set(task.id, task);
+    this.#wrote('task', task);
     this.#record(task.id, 'created', actor, at, []);
     this.#changed();
     return task;
@@ -270,6 +296,7 @@ export class Store {
     next.version = task.version + 1;
     next.updated_at = at;
     this.#tasks.set(id, next);
+    this.#wrote('task', next);
     this.#record(id, 'updated', actor, at, changes);
     this.#changed();
     return next;
@@ -290,6 +317,7 @@ export class Store {
       version: task.version + 1,
     };
     this.#tasks.set(id, next);
+    this.#wrote('task', next);
     this.#record(id, 'completed', actor, at, diff(task, next));
     this.#changed();
     return next;
@@ -299,7 +327,9 @@ export class Store {
     const task = this.getTask(id);
     checkIfMatch(task, ifMatch);
     this.#tasks.delete(id);
-    this.#record(id, 'deleted', actor, this.#timestamp(), []);
+    const at = this.#timestamp();
+    this.#deleted('task', task, at);
+    this.#record(id, 'deleted', actor, at, []);
     this.#changed();
   }
 
@@ -364,6 +394,7 @@ export class Store {
       version: 1,
     };
     this.#projects.set(project.id, project);
+    this.#wrote('project', project);
     this.#changed();
     return project;
   }
@@ -377,6 +408,7 @@ export class Store {
     next.version = project.version + 1;
     next.updated_at = this.#timestamp();
     this.#projects.set(id, next);
+    this.#wrote('project', next);
     this.#changed();
     return next;
   }
@@ -391,6 +423,7 @@ export class Store {
       throw conflict(`${id} still has ${tasks} task(s) and ${sprints} sprint(s); delete or move them first, or archive the project.`);
     }
     this.#projects.delete(id);
+    this.#deleted('project', project, this.#timestamp());
     this.#changed();
   }
 
@@ -448,6 +481,7 @@ export class Store {
       version: 1,
     };
     this.#sprints.set(sprint.id, sprint);
+    this.#wrote('sprint', sprint);
     this.#changed();
     return sprint;
   }
@@ -465,6 +499,7 @@ export class Store {
     next.version = sprint.version + 1;
     next.updated_at = this.#timestamp();
     this.#sprints.set(sprint.id, next);
+    this.#wrote('sprint', next);
     this.#changed();
     return next;
   }
@@ -476,6 +511,7 @@ export class Store {
       if (task.sprint_id === id) this.#setSprint(task, null, actor);
     }
     this.#sprints.delete(id);
+    this.#deleted('sprint', sprint, this.#timestamp());
     this.#changed();
   }
 
@@ -528,6 +564,7 @@ export class Store {
     next.version = task.version + 1;
     next.updated_at = at;
     this.#tasks.set(task.id, next);
+    this.#wrote('task', next);
     this.#record(task.id, 'updated', actor, at, changes);
   }
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Auth } from '../auth.js';
-import type { Store } from '../store.js';
+import type { ChangeFeed } from '../changes.js';
+import { type Store, etagOf } from '../store.js';
 import type { OperationId, User } from '../types.js';
 
 /** What a handler gets: the checked request and the server's state. */
@@ -14,10 +15,13 @@ export interface Context {
   readonly headers: Record<string, string | undefined>;
   readonly body: unknown;
   readonly store: Store;
+  readonly changes: ChangeFeed;
   readonly auth: Auth;
   readonly startedAt: number;
   /** The request's id, for problems embedded in a 200 (bulk results). */
   readonly requestId: string;
+  /** Aborts when the client goes away before the answer (ends long-polls early). */
+  readonly signal: AbortSignal;
 }
 
 /** What a handler answers: a JSON body, no body (204), or a stream. */
@@ -37,6 +41,19 @@ export type Handler = (context: Context) => Reply | Promise<Reply>;
 export function actor(context: Context): string {
   if (!context.user) throw new Error(`${context.operationId} ran without an authenticated user`);
   return context.user.username;
+}
+
+/**
+ * True when `If-None-Match` names the resource's current ETag or is `*`: the client's copy is
+ * current (304). The comparison is weak, as RFC 9110 §13.1.2 says for If-None-Match.
+ */
+export function notModified(ifNoneMatch: string | undefined, resource: { version: number }): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const current = etagOf(resource);
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === current;
+  });
 }
 
 /** limit/offset of a list operation (defaults already filled in from the contract). */

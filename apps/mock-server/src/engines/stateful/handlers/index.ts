@@ -1,5 +1,6 @@
 import type { OperationId } from '../types.js';
 import { getCurrentUser, login, logout, refreshToken } from './auth.js';
+import { listChanges } from './changes.js';
 import type { Handler } from './context.js';
 import { getHealth } from './meta.js';
 import { createProject, deleteProject, getProject, getProjectSummary, listProjects, updateProject } from './projects.js';
@@ -59,4 +60,5 @@ export const handlers = {
   getSprintBurndown,
   assignSprintTasks,
   unassignSprintTask,
+  listChanges,
 } satisfies Record<OperationId, Handler>;

@@ -1,6 +1,6 @@
 import { etagOf } from '../store.js';
 import type { Project, ProjectCreate, ProjectStatus, ProjectUpdate } from '../types.js';
-import { type Handler, windowOf } from './context.js';
+import { type Handler, notModified, windowOf } from './context.js';
 
 const projectReply = (project: Project, status = 200): { status: number; body: Project; etag: string } => ({
   status,
@@ -21,7 +21,10 @@ export const createProject: Handler = ({ store, body }) => {
   return { ...projectReply(project, 201), location: `/api/v1/projects/${project.id}` };
 };
 
-export const getProject: Handler = ({ store, params }) => projectReply(store.getProject(params.project_id as string));
+export const getProject: Handler = ({ store, params, headers }) => {
+  const project = store.getProject(params.project_id as string);
+  return notModified(headers['if-none-match'], project) ? { status: 304, etag: etagOf(project) } : projectReply(project);
+};
 
 export const updateProject: Handler = ({ store, params, body, headers }) =>
   projectReply(store.updateProject(params.project_id as string, body as ProjectUpdate, headers['if-match']));

@@ -1,6 +1,6 @@
 import { etagOf } from '../store.js';
 import type { Sprint, SprintCreate, SprintStatus, SprintTaskAssignment, SprintUpdate } from '../types.js';
-import { type Handler, actor, windowOf } from './context.js';
+import { type Handler, actor, notModified, windowOf } from './context.js';
 
 const sprintReply = (sprint: Sprint, status = 200): { status: number; body: Sprint; etag: string } => ({
   status,
@@ -24,7 +24,10 @@ export const createSprint: Handler = ({ store, body }) => {
   return { ...sprintReply(sprint, 201), location: `/api/v1/sprints/${sprint.id}` };
 };
 
-export const getSprint: Handler = ({ store, params }) => sprintReply(store.getSprint(params.sprint_id as string));
+export const getSprint: Handler = ({ store, params, headers }) => {
+  const sprint = store.getSprint(params.sprint_id as string);
+  return notModified(headers['if-none-match'], sprint) ? { status: 304, etag: etagOf(sprint) } : sprintReply(sprint);
+};
 
 export const updateSprint: Handler = ({ store, params, body, headers }) =>
   sprintReply(store.updateSprint(params.sprint_id as string, body as SprintUpdate, headers['if-match']));

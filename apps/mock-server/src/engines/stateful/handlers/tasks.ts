@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import { HttpProblem } from '../problems.js';
 import { type TaskFilter, etagOf } from '../store.js';
 import type { BulkRequest, BulkResponse, BulkResult, Task, TaskComplete, TaskCreate, TaskUpdate } from '../types.js';
-import { type Context, type Handler, actor, windowOf } from './context.js';
+import { type Context, type Handler, actor, notModified, windowOf } from './context.js';
 
 const csvColumns = [
   'id',
@@ -44,7 +44,10 @@ export const createTask: Handler = (context) => {
   return { ...taskReply(task, 201), location: `/api/v1/tasks/${task.id}` };
 };
 
-export const getTask: Handler = ({ store, params }) => taskReply(store.getTask(params.task_id as string));
+export const getTask: Handler = ({ store, params, headers }) => {
+  const task = store.getTask(params.task_id as string);
+  return notModified(headers['if-none-match'], task) ? { status: 304, etag: etagOf(task) } : taskReply(task);
+};
 
 export const updateTask: Handler = (context) =>
   taskReply(
