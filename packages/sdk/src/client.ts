@@ -16,6 +16,7 @@ import { type RetryOptions, defaultRetry } from './core/retry.js';
 import { Session } from './core/session.js';
 import { type HttpMethod, type QueryValue, type RequestOptions, Transport } from './core/transport.js';
 import { AuthResource } from './resources/auth.js';
+import { ChangesResource } from './resources/changes.js';
 import { ProjectsResource } from './resources/projects.js';
 import { SprintsResource } from './resources/sprints.js';
 import { TasksResource } from './resources/tasks.js';
@@ -85,6 +86,7 @@ export class DtmClient {
   readonly tasks: TasksResource;
   readonly projects: ProjectsResource;
   readonly sprints: SprintsResource;
+  readonly changes: ChangesResource;
   readonly baseUrl: string;
   readonly tokenStore: TokenStore;
   /** The circuit breaker in use, to read or persist its state. */
@@ -131,6 +133,7 @@ export class DtmClient {
     this.tasks = new TasksResource(this.#transport);
     this.projects = new ProjectsResource(this.#transport);
     this.sprints = new SprintsResource(this.#transport);
+    this.changes = new ChangesResource(this.#transport);
   }
 
   /**

@@ -3,6 +3,8 @@ export { DtmClient } from './client.js';
 export type { DtmClientOptions, RawRequest, RawResponse } from './client.js';
 
 export { AuthResource, tokenSetFrom } from './resources/auth.js';
+export { ChangesResource } from './resources/changes.js';
+export type { ChangePagesParams, ListChangesParams } from './resources/changes.js';
 export { ProjectsResource } from './resources/projects.js';
 export type { ListProjectsParams, ProjectFilters } from './resources/projects.js';
 export { SprintsResource } from './resources/sprints.js';
@@ -16,7 +18,7 @@ export { CircuitBreaker } from './core/breaker.js';
 export type { BreakerOptions, BreakerState } from './core/breaker.js';
 export { parseDuration } from './core/config.js';
 export type { CallMetrics, ErrorEvent, Hooks, RequestEvent, ResponseEvent } from './core/hooks.js';
-export type { WriteOptions } from './core/operation.js';
+export type { ConditionalReadOptions, WriteOptions } from './core/operation.js';
 export type { Page } from './core/pagination.js';
 export type { RetryOptions } from './core/retry.js';
 export type { HttpMethod, QueryValue, RequestOptions } from './core/transport.js';
@@ -28,6 +30,7 @@ export {
   ConfigurationError,
   ConflictError,
   ConnectionError,
+  CursorExpiredError,
   DtmError,
   InsecureTransportError,
   NotFoundError,
@@ -45,6 +48,7 @@ export {
   isCircuitOpenError,
   isConflictError,
   isConnectionError,
+  isCursorExpiredError,
   isDtmError,
   isInsecureTransportError,
   isNotFoundError,
@@ -68,23 +72,29 @@ export type {
   SchemaBulkRequest as BulkRequest,
   SchemaBulkResponse as BulkResponse,
   SchemaBulkResult as BulkResult,
+  SchemaChange as Change,
+  SchemaChangeOp as ChangeOp,
+  SchemaChangePage as ChangePage,
   SchemaFieldError as FieldError,
   SchemaHealth as Health,
   SchemaLoginRequest as LoginRequest,
   SchemaProblem as Problem,
   SchemaProject as Project,
+  SchemaProjectChange as ProjectChange,
   SchemaProjectCreate as ProjectCreate,
   SchemaProjectPage as ProjectPage,
   SchemaProjectStatus as ProjectStatus,
   SchemaProjectSummary as ProjectSummary,
   SchemaProjectUpdate as ProjectUpdate,
   SchemaSprint as Sprint,
+  SchemaSprintChange as SprintChange,
   SchemaSprintCreate as SprintCreate,
   SchemaSprintPage as SprintPage,
   SchemaSprintStatus as SprintStatus,
   SchemaSprintTaskAssignmentResult as SprintTaskAssignmentResult,
   SchemaSprintUpdate as SprintUpdate,
   SchemaTask as Task,
+  SchemaTaskChange as TaskChange,
   SchemaTaskComplete as TaskComplete,
   SchemaTaskCreate as TaskCreate,
   SchemaTaskHistoryEntry as TaskHistoryEntry,

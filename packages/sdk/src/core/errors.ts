@@ -77,6 +77,14 @@ export class ConflictError extends ApiError {
   override readonly name = 'ConflictError';
 }
 
+/**
+ * 410 from the change feed: the server cannot serve this cursor (it restarted without its
+ * data, or the cursor is malformed). Read the feed again from the beginning, without a cursor.
+ */
+export class CursorExpiredError extends ApiError {
+  override readonly name = 'CursorExpiredError';
+}
+
 export class PreconditionFailedError extends ApiError {
   override readonly name = 'PreconditionFailedError';
   /** The resource's current ETag, when the server sent it. */
@@ -201,6 +209,7 @@ const hints: Record<number, string> = {
   403: 'Ask an administrator for access',
   404: 'Check the id; the resource may have been deleted',
   409: 'Fetch the current state and try again',
+  410: 'Read the change feed again from the beginning (no cursor) and replace the local copy with it',
   412: 'The resource changed since it was read; fetch it again and reapply the change',
   422: 'Fix the fields listed in the error and try again',
   429: 'Wait for the time in Retry-After, then try again',
@@ -215,6 +224,7 @@ export function errorFromResponse(status: number, problem: Problem, headers: Hea
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    410: CursorExpiredError,
     412: PreconditionFailedError,
     422: ValidationError,
     429: RateLimitError,
@@ -257,6 +267,7 @@ const apiErrorNames = [
   'PermissionDeniedError',
   'NotFoundError',
   'ConflictError',
+  'CursorExpiredError',
   'PreconditionFailedError',
   'ValidationError',
   'RateLimitError',
@@ -273,6 +284,7 @@ export const isPermissionDeniedError = (error: unknown): error is PermissionDeni
   hasName(error, ['PermissionDeniedError']);
 export const isNotFoundError = (error: unknown): error is NotFoundError => hasName(error, ['NotFoundError']);
 export const isConflictError = (error: unknown): error is ConflictError => hasName(error, ['ConflictError']);
+export const isCursorExpiredError = (error: unknown): error is CursorExpiredError => hasName(error, ['CursorExpiredError']);
 export const isPreconditionFailedError = (error: unknown): error is PreconditionFailedError =>
   hasName(error, ['PreconditionFailedError']);
 export const isValidationError = (error: unknown): error is ValidationError => hasName(error, ['ValidationError']);

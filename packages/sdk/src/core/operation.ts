@@ -24,6 +24,15 @@ export interface WriteOptions extends RequestOptions {
   ifMatch?: string | number;
 }
 
+/** Options of reads that can answer 304 Not Modified. */
+export interface ConditionalReadOptions extends RequestOptions {
+  /**
+   * The ETag (or `version`, as a number) of the copy you hold: when the resource is still
+   * at it, the server answers 304 and the call resolves with null.
+   */
+  ifNoneMatch?: string | number;
+}
+
 type Spec = Omit<CallSpec<unknown>, 'operation' | 'expect' | 'schema'>;
 
 /** Calls an operation that answers JSON, validated with the operation's response schema. */
@@ -35,6 +44,29 @@ export async function callJson<Op extends OperationId & JsonOperationId>(
   const schema: ZodType = responseSchemas[operation];
   const result = await transport.call({ ...spec, operation, expect: 'json', schema });
   return result.data as JsonSuccess<Op>;
+}
+
+/**
+ * Calls a read that honours `If-None-Match`: null when the server answers 304 (the caller's
+ * copy is current), else the validated body. Without `ifNoneMatch` it is `callJson`.
+ */
+export async function callConditional<Op extends OperationId & JsonOperationId>(
+  transport: Transport,
+  operation: Op,
+  spec: Spec & { options?: ConditionalReadOptions | undefined },
+): Promise<JsonSuccess<Op> | null> {
+  const ifNoneMatch = spec.options?.ifNoneMatch;
+  if (ifNoneMatch === undefined) return callJson(transport, operation, spec);
+  const schema: ZodType = responseSchemas[operation];
+  const result = await transport.call({
+    ...spec,
+    headers: { ...spec.headers, 'if-none-match': typeof ifNoneMatch === 'number' ? `"${ifNoneMatch}"` : ifNoneMatch },
+    operation,
+    expect: 'json',
+    schema,
+    alsoOk: [304],
+  });
+  return result.status === 304 ? null : (result.data as JsonSuccess<Op>);
 }
 
 /** Calls an operation that answers 204 No Content. */

@@ -57,7 +57,10 @@ export interface CallSpec<T> {
   /** `json`: parse and validate; `empty`: no body expected; `stream`: hand the body to the caller. */
   readonly expect: 'json' | 'empty' | 'stream';
   readonly schema?: ZodType<T>;
-  /** Statuses to treat as success besides 2xx (health answers 503 with a body). */
+  /**
+   * Statuses to treat as success besides 2xx (health answers 503 with a body; a conditional
+   * read 304, whose empty body is not parsed or validated: `data` is undefined).
+   */
   readonly alsoOk?: readonly number[];
   readonly options?: RequestOptions | undefined;
 }
@@ -105,6 +108,11 @@ export class Transport {
 
   get validates(): boolean {
     return this.#config.validate;
+  }
+
+  /** The client's timeout of each attempt, in ms (calls may override it). */
+  get timeoutMs(): number {
+    return this.#config.timeoutMs;
   }
 
   async call<T>(spec: CallSpec<T>): Promise<CallResult<T>> {
@@ -287,7 +295,7 @@ export class Transport {
 
   #read<T>(spec: CallSpec<T>, { response, text }: Exchange, context: ErrorContext): CallResult<T> {
     const base = { status: response.status, headers: response.headers, requestId: context.requestId, response };
-    if (spec.expect !== 'json') return { ...base, data: undefined as T };
+    if (spec.expect !== 'json' || response.status === 304) return { ...base, data: undefined as T };
 
     const contentType = response.headers.get('content-type') ?? '';
     if (!/[/+]json\b/i.test(contentType)) {

@@ -1,5 +1,14 @@
 import type { components } from '../generated/openapi.js';
-import { type QueryOf, type WriteOptions, callEmpty, callJson, ifMatchHeader, segment } from '../core/operation.js';
+import {
+  type ConditionalReadOptions,
+  type QueryOf,
+  type WriteOptions,
+  callConditional,
+  callEmpty,
+  callJson,
+  ifMatchHeader,
+  segment,
+} from '../core/operation.js';
 import { walkPages } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
@@ -56,12 +65,28 @@ export class ProjectsResource {
   }
 
   /**
+   * Fetches one project only if it changed: with `ifNoneMatch` (the `version` or ETag of the
+   * copy you hold) the call resolves with null when the server answers 304 Not Modified,
+   * meaning your copy is current, and with the project otherwise.
+   * @example
+   * const fresh = await client.projects.get('PRJ-001', { ifNoneMatch: cached.version });
+   * const current = fresh ?? cached; // null: not modified, the cached copy is current
+   */
+  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): Promise<Project | null>;
+  /**
    * Fetches one project.
    * @example
    * const project = await client.projects.get('PRJ-001');
    */
-  get(id: string, options?: RequestOptions): Promise<Project> {
-    return callJson(this.#transport, 'getProject', { method: 'GET', path: `/api/v1/projects/${segment(id)}`, secured: true, options });
+  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): Promise<Project>;
+  /**
+   * Fetches one project, conditionally when `options.ifNoneMatch` is set (null: not modified).
+   * @example
+   * const project = await client.projects.get('PRJ-001', options);
+   */
+  get(id: string, options?: ConditionalReadOptions): Promise<Project | null>;
+  get(id: string, options?: ConditionalReadOptions): Promise<Project | null> {
+    return callConditional(this.#transport, 'getProject', { method: 'GET', path: `/api/v1/projects/${segment(id)}`, secured: true, options });
   }
 
   /**

@@ -1,5 +1,14 @@
 import type { components } from '../generated/openapi.js';
-import { type QueryOf, type WriteOptions, callEmpty, callJson, ifMatchHeader, segment } from '../core/operation.js';
+import {
+  type ConditionalReadOptions,
+  type QueryOf,
+  type WriteOptions,
+  callConditional,
+  callEmpty,
+  callJson,
+  ifMatchHeader,
+  segment,
+} from '../core/operation.js';
 import { walkPages } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
@@ -57,12 +66,28 @@ export class SprintsResource {
   }
 
   /**
+   * Fetches one sprint only if it changed: with `ifNoneMatch` (the `version` or ETag of the
+   * copy you hold) the call resolves with null when the server answers 304 Not Modified,
+   * meaning your copy is current, and with the sprint otherwise.
+   * @example
+   * const fresh = await client.sprints.get('SPR-001', { ifNoneMatch: cached.version });
+   * const current = fresh ?? cached; // null: not modified, the cached copy is current
+   */
+  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): Promise<Sprint | null>;
+  /**
    * Fetches one sprint.
    * @example
    * const sprint = await client.sprints.get('SPR-001');
    */
-  get(id: string, options?: RequestOptions): Promise<Sprint> {
-    return callJson(this.#transport, 'getSprint', { method: 'GET', path: `/api/v1/sprints/${segment(id)}`, secured: true, options });
+  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): Promise<Sprint>;
+  /**
+   * Fetches one sprint, conditionally when `options.ifNoneMatch` is set (null: not modified).
+   * @example
+   * const sprint = await client.sprints.get('SPR-001', options);
+   */
+  get(id: string, options?: ConditionalReadOptions): Promise<Sprint | null>;
+  get(id: string, options?: ConditionalReadOptions): Promise<Sprint | null> {
+    return callConditional(this.#transport, 'getSprint', { method: 'GET', path: `/api/v1/sprints/${segment(id)}`, secured: true, options });
   }
 
   /**

@@ -1,6 +1,15 @@
 import type { components } from '../generated/openapi.js';
 import { ConnectionError, ResponseValidationError, isDtmError } from '../core/errors.js';
-import { type QueryOf, type WriteOptions, callEmpty, callJson, ifMatchHeader, segment } from '../core/operation.js';
+import {
+  type ConditionalReadOptions,
+  type QueryOf,
+  type WriteOptions,
+  callConditional,
+  callEmpty,
+  callJson,
+  ifMatchHeader,
+  segment,
+} from '../core/operation.js';
 import { readNdjson, walkPages } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 import { taskSchema } from '../schemas/index.js';
@@ -64,12 +73,28 @@ export class TasksResource {
   }
 
   /**
+   * Fetches one task only if it changed: with `ifNoneMatch` (the `version` or ETag of the
+   * copy you hold) the call resolves with null when the server answers 304 Not Modified,
+   * meaning your copy is current, and with the task otherwise.
+   * @example
+   * const fresh = await client.tasks.get('TASK-000123', { ifNoneMatch: cached.version });
+   * const current = fresh ?? cached; // null: not modified, the cached copy is current
+   */
+  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): Promise<Task | null>;
+  /**
    * Fetches one task.
    * @example
    * const task = await client.tasks.get('TASK-000123');
    */
-  get(id: string, options?: RequestOptions): Promise<Task> {
-    return callJson(this.#transport, 'getTask', { method: 'GET', path: `/api/v1/tasks/${segment(id)}`, secured: true, options });
+  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): Promise<Task>;
+  /**
+   * Fetches one task, conditionally when `options.ifNoneMatch` is set (null: not modified).
+   * @example
+   * const task = await client.tasks.get('TASK-000123', options);
+   */
+  get(id: string, options?: ConditionalReadOptions): Promise<Task | null>;
+  get(id: string, options?: ConditionalReadOptions): Promise<Task | null> {
+    return callConditional(this.#transport, 'getTask', { method: 'GET', path: `/api/v1/tasks/${segment(id)}`, secured: true, options });
   }
 
   /**

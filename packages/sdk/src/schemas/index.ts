@@ -1,10 +1,19 @@
 import { tokenPairSchema, userSchema } from './auth.js';
+import { changePageSchema } from './changes.js';
 import { healthSchema } from './health.js';
 import { projectPageSchema, projectSchema, projectSummarySchema } from './projects.js';
 import { burndownSchema, sprintPageSchema, sprintSchema, sprintTaskAssignmentResultSchema } from './sprints.js';
 import { bulkResponseSchema, taskHistoryPageSchema, taskPageSchema, taskSchema } from './tasks.js';
 
 export { tokenPairSchema, userSchema } from './auth.js';
+export {
+  changeOpSchema,
+  changePageSchema,
+  changeSchema,
+  projectChangeSchema,
+  sprintChangeSchema,
+  taskChangeSchema,
+} from './changes.js';
 export {
   calendarDateSchema,
   fieldErrorSchema,
@@ -74,4 +83,5 @@ export const responseSchemas = {
   completeSprint: sprintSchema,
   getSprintBurndown: burndownSchema,
   assignSprintTasks: sprintTaskAssignmentResultSchema,
+  listChanges: changePageSchema,
 } as const;

@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  CursorExpiredError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
@@ -34,6 +35,9 @@ const taskId = 'TASK-000123';
 const projectId = 'PRJ-001';
 const sprintId = 'SPR-001';
 const ifMatch = '"3"';
+// From the spec's parameter examples (ChangeCursor, IfNoneMatch).
+const cursor = '9f1c3a5e7b2d4f60.1042';
+const ifNoneMatch = 3;
 
 /** Puts a refresh token in the store, as a login would: refresh and logout need one. */
 async function withRefreshToken(client: DtmClient): Promise<void> {
@@ -102,7 +106,7 @@ const calls = {
     ),
   exportTasks: (c, o) =>
     collect(c.tasks.export(taskFilters, o)),
-  getTask: (c, o) => c.tasks.get(taskId, o),
+  getTask: (c, o) => c.tasks.get(taskId, { ...o, ifNoneMatch }),
   updateTask: (c, o) => c.tasks.update(taskId, { status: 'in_progress', assignee: 'demo' }, { ...o, ifMatch }),
   deleteTask: (c, o) => c.tasks.delete(taskId, { ...o, ifMatch }),
   completeTask: (c, o) => c.tasks.complete(taskId, { completion_notes: 'Published on the blog.' }, { ...o, ifMatch }),
@@ -111,7 +115,7 @@ const calls = {
   listProjects: (c, o) => c.projects.list({ status: 'active', q: 'release', limit: 50, offset: 0 }, o),
   createProject: (c, o) =>
     c.projects.create({ name: 'Website relaunch', description: 'New marketing site and docs portal.', owner: 'demo' }, o),
-  getProject: (c, o) => c.projects.get(projectId, o),
+  getProject: (c, o) => c.projects.get(projectId, { ...o, ifNoneMatch }),
   updateProject: (c, o) => c.projects.update(projectId, { status: 'archived' }, { ...o, ifMatch }),
   deleteProject: (c, o) => c.projects.delete(projectId, { ...o, ifMatch }),
   getProjectSummary: (c, o) => c.projects.summary(projectId, o),
@@ -128,7 +132,7 @@ const calls = {
       },
       o,
     ),
-  getSprint: (c, o) => c.sprints.get(sprintId, o),
+  getSprint: (c, o) => c.sprints.get(sprintId, { ...o, ifNoneMatch }),
   updateSprint: (c, o) => c.sprints.update(sprintId, { end_date: '2026-11-16' }, { ...o, ifMatch }),
   deleteSprint: (c, o) => c.sprints.delete(sprintId, { ...o, ifMatch }),
   startSprint: (c, o) => c.sprints.start(sprintId, o),
@@ -136,6 +140,8 @@ const calls = {
   getSprintBurndown: (c, o) => c.sprints.burndown(sprintId, o),
   assignSprintTasks: (c, o) => c.sprints.assignTasks(sprintId, [taskId, 'TASK-000124'], o),
   unassignSprintTask: (c, o) => c.sprints.unassignTask(sprintId, taskId, o),
+
+  listChanges: (c, o) => c.changes.list({ cursor, limit: 100, wait: 0 }, o),
 } satisfies Record<OperationId, Call>;
 
 function isOperationId(id: string): id is OperationId {
@@ -288,6 +294,14 @@ describe('every operation through the SDK against Prism', () => {
     expect(text.split('\n')[0]).toMatch(/^id,title,/);
   });
 
+  it.each(['getTask', 'getProject', 'getSprint'] as const)('%s resolves with null on 304 Not Modified', async (id) => {
+    const { client, responses, violations } = observedClient();
+    const result = await callFor(id)(client, { headers: { prefer: 'code=304' } });
+    expect(violations()).toEqual([]);
+    expect(responses.map((event) => event.status)).toEqual([304]);
+    expect(result).toBeNull();
+  });
+
   it('getHealth resolves with the Health body on 503, by design', async () => {
     const { client, violations } = observedClient();
     const getHealth = contract.find((operation) => operation.operationId === 'getHealth');
@@ -306,6 +320,7 @@ const errorClasses: Record<number, ApiErrorClass> = {
   403: PermissionDeniedError,
   404: NotFoundError,
   409: ConflictError,
+  410: CursorExpiredError,
   412: PreconditionFailedError,
   422: ValidationError,
   429: RateLimitError,

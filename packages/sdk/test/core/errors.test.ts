@@ -5,6 +5,7 @@ import {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  CursorExpiredError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
@@ -14,6 +15,7 @@ import {
   errorFromResponse,
   isApiError,
   isConnectionError,
+  isCursorExpiredError,
   isDtmError,
   isNotFoundError,
   isServerError,
@@ -30,6 +32,7 @@ describe('errorFromResponse', () => {
     [403, PermissionDeniedError],
     [404, NotFoundError],
     [409, ConflictError],
+    [410, CursorExpiredError],
     [412, PreconditionFailedError],
     [422, ValidationError],
     [429, RateLimitError],
@@ -72,6 +75,9 @@ describe('guards', () => {
     expect([isDtmError(notFound), isApiError(notFound), isNotFoundError(notFound), isServerError(notFound)]).toEqual([true, true, true, false]);
     expect([isConnectionError(refused), isApiError(refused), isUnreachableError(refused)]).toEqual([true, false, true]);
     expect(isUnreachableError(notFound)).toBe(false);
+    const expired = errorFromResponse(410, { type: 'urn:dtm:problem:cursor-expired', title: 'Gone', status: 410 }, new Headers(), context);
+    expect([isCursorExpiredError(expired), isApiError(expired), isCursorExpiredError(notFound)]).toEqual([true, true, false]);
+    expect(expired.hint).toMatch(/no cursor/);
   });
 
   it('recognise an error from another copy of the SDK (no shared prototype)', () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   bulkResponseSchema,
   burndownSchema,
+  changePageSchema,
   healthSchema,
   projectPageSchema,
   projectSchema,
@@ -44,6 +45,7 @@ const byComponent: Record<string, z.ZodType> = {
   SprintPage: sprintPageSchema,
   SprintTaskAssignmentResult: sprintTaskAssignmentResultSchema,
   Burndown: burndownSchema,
+  ChangePage: changePageSchema,
 };
 
 const jsonBodyRefSchema = z.object({

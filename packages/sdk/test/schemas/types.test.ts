@@ -7,18 +7,23 @@ import {
   burndownPointSchema,
   burndownSchema,
   calendarDateSchema,
+  changeOpSchema,
+  changePageSchema,
+  changeSchema,
   fieldChangeSchema,
   fieldErrorSchema,
   healthSchema,
   pageMetaSchema,
   priorityCountsSchema,
   problemSchema,
+  projectChangeSchema,
   projectIdSchema,
   projectPageSchema,
   projectSchema,
   projectStatusSchema,
   projectSummarySchema,
   responseSchemas,
+  sprintChangeSchema,
   sprintIdSchema,
   sprintPageSchema,
   sprintSchema,
@@ -26,6 +31,7 @@ import {
   sprintTaskAssignmentResultSchema,
   statusCountsSchema,
   tagSchema,
+  taskChangeSchema,
   taskHistoryEntrySchema,
   taskHistoryPageSchema,
   taskIdSchema,
@@ -138,6 +144,15 @@ describe('schema outputs equal the generated types', () => {
     expectTypeOf<Out<typeof sprintTaskAssignmentResultSchema>>().toEqualTypeOf<Spec<'SprintTaskAssignmentResult'>>();
     expectTypeOf<Out<typeof burndownSchema>>().toEqualTypeOf<Spec<'Burndown'>>();
     expectTypeOf<Out<typeof burndownPointSchema>>().toEqualTypeOf<Spec<'BurndownPoint'>>();
+  });
+
+  it('changes', () => {
+    expectTypeOf<Out<typeof changeOpSchema>>().toEqualTypeOf<Spec<'ChangeOp'>>();
+    expectTypeOf<Out<typeof taskChangeSchema>>().toEqualTypeOf<Spec<'TaskChange'>>();
+    expectTypeOf<Out<typeof projectChangeSchema>>().toEqualTypeOf<Spec<'ProjectChange'>>();
+    expectTypeOf<Out<typeof sprintChangeSchema>>().toEqualTypeOf<Spec<'SprintChange'>>();
+    expectTypeOf<Out<typeof changeSchema>>().toEqualTypeOf<Spec<'Change'>>();
+    expectTypeOf<Out<typeof changePageSchema>>().toEqualTypeOf<Spec<'ChangePage'>>();
   });
 
   it('responseSchemas: each operation maps to the type of its success body', () => {
