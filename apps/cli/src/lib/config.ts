@@ -173,3 +173,11 @@ export function checkSettingName(name: string): SettingName {
   }
   return name;
 }
+
+/** A duration as settings and flags spell it (`10s`, `500ms`, `2m`, a bare number of seconds) in ms; NaN when it is none. */
+export function durationMs(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
+  const amount = Number(match?.[1] ?? value);
+  const unit = match?.[2] ?? 's';
+  return Math.round(unit === 'ms' ? amount : unit === 'm' ? amount * 60_000 : amount * 1000);
+}

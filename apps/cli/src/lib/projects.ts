@@ -8,6 +8,8 @@ const projectIdPattern = /^PRJ-\d{3,}$/i;
 /** A project id as the API spells it (`prj-001` → `PRJ-001`); a usage error for anything else. */
 export function projectId(value: string, what = 'project id'): string {
   const trimmed = value.trim();
+  // A project created offline keeps its temporary id (PRJ-L and 8 hex digits) until `dtm sync`.
+  if (/^PRJ-L[0-9a-f]{8}$/.test(trimmed)) return trimmed;
   if (!projectIdPattern.test(trimmed)) {
     throw usageError(`"${value}" is not a ${what}.`, 'Project ids look like PRJ-001; `dtm project list` shows them.');
   }

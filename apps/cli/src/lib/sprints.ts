@@ -12,6 +12,8 @@ export const maxTaskIds = 500;
 /** A sprint id as the API spells it (`spr-001` → `SPR-001`); a usage error for anything else. */
 export function sprintId(value: string): string {
   const trimmed = value.trim();
+  // A sprint created offline keeps its temporary id (SPR-L and 8 hex digits) until `dtm sync`.
+  if (/^SPR-L[0-9a-f]{8}$/.test(trimmed)) return trimmed;
   if (!sprintIdPattern.test(trimmed)) {
     throw usageError(`"${value}" is not a sprint id.`, 'Sprint ids look like SPR-001; `dtm sprint list` shows them.');
   }
@@ -24,11 +26,12 @@ export function sprintId(value: string): string {
  */
 export function taskIds(values: readonly string[]): string[] {
   if (values.length === 0) throw usageError('No task ids given.', 'Pass 1 to 500 task ids, e.g. `dtm sprint add-tasks SPR-001 TASK-000123 TASK-000124`.');
-  const bad = values.filter((value) => !taskIdPattern.test(value.trim()));
+  const temporary = /^TASK-L[0-9a-f]{8}$/;
+  const bad = values.filter((value) => !taskIdPattern.test(value.trim()) && !temporary.test(value.trim()));
   if (bad.length > 0) {
     throw usageError(`Not a task id: ${bad.map((value) => `"${value}"`).join(', ')}.`, 'Task ids look like TASK-000123; `dtm task list` shows them.');
   }
-  const ids = [...new Set(values.map((value) => value.trim().toUpperCase()))];
+  const ids = [...new Set(values.map((value) => (temporary.test(value.trim()) ? value.trim() : value.trim().toUpperCase())))];
   if (ids.length > maxTaskIds) {
     throw usageError(`${ids.length} task ids given; at most ${maxTaskIds} fit in one call.`, 'Split them over several `dtm sprint add-tasks` calls.');
   }

@@ -4,8 +4,11 @@ import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
 import { projectCreate } from '../../lib/projects.js';
 import { projectDetails } from '../../lib/render/projects.js';
+import { temporaryId } from '../../lib/store/changes.js';
+import type { Project } from '@dtm/sdk';
 
 export default class ProjectCreate extends DtmCommand<typeof ProjectCreate> {
+  static override canFallBack = true;
   static override summary = 'Create a project';
   static override description = 'Creates a project and prints it. Project names are unique: a taken name fails with exit code 1.';
   static override examples = [
@@ -24,9 +27,11 @@ export default class ProjectCreate extends DtmCommand<typeof ProjectCreate> {
 
   async run(): Promise<void> {
     const body = projectCreate(this.flags);
-    const client = await this.client();
-    const project = await client.projects.create(body);
-    this.remember('projects', [project]);
+    const project = (await this.data.change({ kind: 'projects', action: 'create', target: temporaryId('projects'), body }, async (client, _change, idempotencyKey) => {
+      const created = await client.projects.create(body, { idempotencyKey });
+      await this.data.remember('projects', [created]);
+      return created;
+    })) as Project;
     this.note(`${this.colors.green('✓')} Created project ${project.id}.`);
     this.print(project, (result) => projectDetails(result, this.colors));
   }

@@ -3,8 +3,11 @@ import { DtmCommand } from '../../base-command.js';
 import { CliError, usageError } from '../../lib/errors.js';
 import { explainDeleteConflict, projectId } from '../../lib/projects.js';
 import { promptLine } from '../../lib/prompt.js';
+import type { AnyRecord } from '../../lib/store/records.js';
+import type { Project } from '@dtm/sdk';
 
 export default class ProjectDelete extends DtmCommand<typeof ProjectDelete> {
+  static override canFallBack = true;
   static override summary = 'Delete a project';
   static override description =
     'Deletes a project that has no tasks and no sprints left; otherwise it fails with exit code 1 and says what is left ' +
@@ -26,21 +29,32 @@ export default class ProjectDelete extends DtmCommand<typeof ProjectDelete> {
     if (!this.flags.yes && !process.stdin.isTTY) {
       throw usageError(`Deleting ${id} needs confirmation, and there is no terminal to ask.`, 'Pass --yes to delete without asking.');
     }
-    const client = await this.client();
-    let version: number | undefined;
-    if (!this.flags.yes) {
-      const project = await client.projects.get(id);
+    const confirm = async (record: AnyRecord): Promise<void> => {
+      const project = record as Project;
       const answer = await promptLine(`Delete project ${project.id} "${project.name}"? This cannot be undone. [y/N] `);
       if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('Not deleted.', { code: 'cancelled' });
-      // Delete what was confirmed: a change made in the meantime makes the call fail (412).
-      version = project.version;
-    }
-    try {
-      await client.projects.delete(id, version === undefined ? undefined : { ifMatch: version });
-    } catch (error) {
-      throw explainDeleteConflict(error, id);
-    }
-    this.forget('projects', [id]);
+    };
+    const target = await this.data.resolveId(id);
+    await this.data.change(
+      { kind: 'projects', action: 'delete', target },
+      async (client, change) => {
+        let version: number | undefined;
+        if (!this.flags.yes) {
+          const project = await client.projects.get(change.target);
+          await confirm(project);
+          // Delete what was confirmed: a change made in the meantime makes the call fail (412).
+          version = project.version;
+        }
+        try {
+          await client.projects.delete(change.target, version === undefined ? undefined : { ifMatch: version });
+        } catch (error) {
+          throw explainDeleteConflict(error, change.target);
+        }
+        await this.data.forget('projects', [change.target]);
+        return null;
+      },
+      this.flags.yes ? {} : { confirmQueued: confirm },
+    );
     this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted project ${id}.`);
   }
 }

@@ -3,7 +3,6 @@ import type { ListProjectsParams, Project, ProjectPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
-import { matchProjects, pageOf } from '../../lib/offline/query.js';
 import { projectTable } from '../../lib/render/projects.js';
 
 export default class ProjectList extends DtmCommand<typeof ProjectList> {
@@ -30,28 +29,28 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
     const { flags } = this;
     const filters: ListProjectsParams = { status: flags.status, q: flags.search };
     if (flags.all) {
-      const projects = await this.readThrough(
-        async () => {
-          const client = await this.client();
+      const projects = await this.data.read(
+        'projects',
+        async (client) => {
           const all: Project[] = [];
           for await (const project of client.projects.listAll(filters)) all.push(project);
-          this.remember('projects', all, { replace: filters.status === undefined && filters.q === undefined });
+          await this.data.remember('projects', all);
           return all;
         },
-        async (load) => matchProjects(await load('projects'), filters),
+        (store) => store.all('projects', filters),
       );
       this.print(projects, (all) => (all.length === 0 ? 'No projects match.' : projectTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
-    const page: ProjectPage = await this.readThrough(
-      async () => {
-        const client = await this.client();
+    const page: ProjectPage = await this.data.read(
+      'projects',
+      async (client) => {
         const listed = await client.projects.list({ ...filters, ...window });
-        this.remember('projects', listed.items);
+        await this.data.remember('projects', listed.items);
         return listed;
       },
-      async (load) => pageOf(matchProjects(await load('projects'), filters), window),
+      (store) => store.page('projects', filters, window),
     );
     this.print(page, (result: ProjectPage) => {
       if (result.items.length === 0) {

@@ -29,15 +29,15 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
   async run(): Promise<void> {
     const id = projectId(this.args.id);
     if (!this.flags['include-tasks']) {
-      const project = await this.readThrough(
-        async () => {
-          const client = await this.client();
+      const project = await this.data.read(
+        'projects',
+        async (client) => {
           const found = await client.projects.get(id);
-          this.remember('projects', [found]);
+          await this.data.remember('projects', [found]);
           return found;
         },
-        async (load) => {
-          const local = (await load('projects')).find((candidate) => candidate.id === id);
+        (store) => {
+          const local = store.get('projects', id);
           if (local === undefined) throw this.notInLocalCopy(id);
           return local;
         },
@@ -48,8 +48,8 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
     // The summary is the server's: --include-tasks is not answered from the local copy.
     const client = await this.client();
     const result = await projectWithTasks(client, id);
-    this.remember('projects', [result.project]);
-    this.remember('tasks', result.tasks);
+    await this.data.remember('projects', [result.project]);
+    await this.data.remember('tasks', result.tasks);
     // Selected fields apply to the project, the one resource of the three.
     const fields = this.fields;
     this.fields = undefined;

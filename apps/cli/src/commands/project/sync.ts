@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { CliError } from '../../lib/errors.js';
-import type { Kind } from '../../lib/offline/local-copy.js';
-import { dataDir } from '../../lib/paths.js';
+import { readFile } from 'node:fs/promises';
+import { type Kind, kinds } from '../../lib/store/records.js';
+import type { LocalStore } from '../../lib/store/store.js';
 import { table } from '../../lib/render/table.js';
 
 interface KindCheck {
@@ -18,7 +19,7 @@ interface KindCheck {
 export default class ProjectSync extends DtmCommand<typeof ProjectSync> {
   static override summary = 'Rebuild the local copy (tasks, projects, sprints) from the API';
   static override description =
-    'Reads every task, project and sprint from the API and writes tasks.csv, projects.csv and sprints.csv anew ' +
+    'Reads every task, project and sprint from the API into the local store and writes its CSV mirror (tasks.csv, projects.csv, sprints.csv) anew ' +
     '(after sending any changes queued offline). With --validate-integrity the files are then read back and their ' +
     'record counts and checksums compared with what the API returned; exit code 1 when one differs.';
   static override examples = ['<%= config.bin %> project sync', '<%= config.bin %> project sync --validate-integrity --json'];
@@ -29,29 +30,25 @@ export default class ProjectSync extends DtmCommand<typeof ProjectSync> {
   };
 
   async run(): Promise<void> {
-    const dir = dataDir();
     const client = await this.client();
-    const [{ checksum, fetchAll }, copy, { withOutboxLock }] = await Promise.all([
-      import('../../lib/offline/compare.js'),
-      import('../../lib/offline/local-copy.js'),
-      import('../../lib/offline/outbox.js'),
+    const [compare, { replaceKind }, { mirrorFile, writeMirror }] = await Promise.all([
+      import('../../lib/store/compare.js'),
+      import('../../lib/store/pull.js'),
+      import('../../lib/store/mirror.js'),
     ]);
-    const remote = await fetchAll(client);
-    const checks: KindCheck[] = [
-      { kind: 'tasks', records: remote.tasks.length, checksum: checksum('tasks', remote.tasks) },
-      { kind: 'projects', records: remote.projects.length, checksum: checksum('projects', remote.projects) },
-      { kind: 'sprints', records: remote.sprints.length, checksum: checksum('sprints', remote.sprints) },
-    ];
-    await withOutboxLock(dir, async () => {
-      await copy.claimFor(this.settings.apiUrl, { dir });
-      await copy.replaceAll('tasks', remote.tasks, { dir });
-      await copy.replaceAll('projects', remote.projects, { dir });
-      await copy.replaceAll('sprints', remote.sprints, { dir });
-    });
+    const remote = await compare.fetchAll(client);
+    const checks: KindCheck[] = kinds.map((kind) => ({ kind, records: remote[kind].length, checksum: compare.checksum(kind, remote[kind]) }));
+    const store = (await this.data.store(true)) as LocalStore;
+    replaceKind(store, 'tasks', remote.tasks);
+    replaceKind(store, 'projects', remote.projects);
+    replaceKind(store, 'sprints', remote.sprints);
+    // Written here, not in the background: --validate-integrity reads the files back.
+    await writeMirror(store);
     if (this.flags['validate-integrity']) {
       for (const check of checks) {
-        const back = await copy.readCollection(check.kind, { dir });
-        check.valid = back !== undefined && back.records.length === check.records && checksum(check.kind, back.records) === check.checksum;
+        const text = await readFile(mirrorFile(store, check.kind), 'utf8').catch(() => '');
+        const count = /^### Source: DTM API \((\d+) records\)$/m.exec(text)?.[1];
+        check.valid = Number(count) === check.records && compare.fileChecksum(text) === check.checksum;
       }
     }
     this.print(checks, (list) =>

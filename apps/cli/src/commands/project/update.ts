@@ -4,8 +4,10 @@ import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
 import { projectId, projectUpdate } from '../../lib/projects.js';
 import { projectDetails } from '../../lib/render/projects.js';
+import type { Project } from '@dtm/sdk';
 
 export default class ProjectUpdate extends DtmCommand<typeof ProjectUpdate> {
+  static override canFallBack = true;
   static override summary = 'Change fields of a project';
   static override description =
     'Changes only the fields given (at least one); an empty --description or --owner clears it. ' +
@@ -30,12 +32,16 @@ export default class ProjectUpdate extends DtmCommand<typeof ProjectUpdate> {
   };
 
   async run(): Promise<void> {
-    const id = projectId(this.args.id);
+    const id = await this.data.resolveId(projectId(this.args.id));
     const changes = projectUpdate(this.flags);
-    const client = await this.client();
     const ifMatch = this.flags['if-match'];
-    const project = await client.projects.update(id, changes, ifMatch === undefined ? undefined : { ifMatch });
-    this.remember('projects', [project]);
+    const change = { kind: 'projects', action: 'update', target: id, body: changes, ...(ifMatch === undefined ? {} : { base_version: ifMatch }) } as const;
+    const project = (await this.data.change(change, async (client, { target }, idempotencyKey) => {
+      const updated = await client.projects.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      await this.data.remember('projects', [updated]);
+      return updated;
+    })) as Project | null;
+    if (project === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Updated project ${project.id} (version ${project.version}).`);
     this.print(project, (result) => projectDetails(result, this.colors));
   }

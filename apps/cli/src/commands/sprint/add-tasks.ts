@@ -1,8 +1,10 @@
 import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { maxTaskIds, sprintId, taskIds } from '../../lib/sprints.js';
+import type { SprintTaskAssignmentResult, Task } from '@dtm/sdk';
 
 export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
+  static override canFallBack = true;
   static override summary = 'Assign tasks to a sprint';
   static override description =
     `Puts 1 to ${maxTaskIds} tasks into the sprint: all of them or, when one is unknown or belongs to another project, none. ` +
@@ -32,13 +34,19 @@ export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
       strict: false,
     });
     const [first, ...rest] = argv as string[];
-    const id = sprintId(first ?? this.args.id);
+    const id = await this.data.resolveId(sprintId(first ?? this.args.id));
     const ids = taskIds(rest);
-    const client = await this.client();
-    const result = await client.sprints.assignTasks(id, ids);
-    // The API answers with ids only: move the copies of these tasks into the sprint (their
-    // version and updated_at are refreshed by the next read of them).
-    this.patchRemembered('tasks', result.task_ids, { sprint_id: result.sprint_id });
+    let result: SprintTaskAssignmentResult = { sprint_id: id, task_ids: ids };
+    await this.data.change({ kind: 'sprints', action: 'add-tasks', target: id, task_ids: ids }, async (client, change, idempotencyKey) => {
+      result = await client.sprints.assignTasks(change.target, (change as typeof change & { task_ids: string[] }).task_ids, { idempotencyKey });
+      // The API answers with ids only, and each task is at a new version now: read them again,
+      // or a later offline change of one would be sent on its old version (a false conflict).
+      const moved = new Set(result.task_ids);
+      const tasks: Task[] = [];
+      for await (const task of client.tasks.listAll({ sprint_id: result.sprint_id }, { pageSize: 1000 })) if (moved.has(task.id)) tasks.push(task);
+      await this.data.remember('tasks', tasks);
+      return null;
+    });
     this.print(result, (assigned) => {
       const count = assigned.task_ids.length;
       return `${this.colors.green('✓')} Added ${count} task${count === 1 ? '' : 's'} to ${assigned.sprint_id}: ${assigned.task_ids.join(', ')}`;

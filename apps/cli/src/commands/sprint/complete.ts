@@ -2,9 +2,11 @@ import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
+import type { Sprint } from '@dtm/sdk';
 import { explainCompleteConflict, sprintId } from '../../lib/sprints.js';
 
 export default class SprintComplete extends DtmCommand<typeof SprintComplete> {
+  static override canFallBack = true;
   static override summary = 'Complete an active sprint';
   static override description = 'Moves an active sprint to completed. Its unfinished tasks stay assigned to it.';
   static override examples = ['<%= config.bin %> sprint complete SPR-001'];
@@ -15,12 +17,15 @@ export default class SprintComplete extends DtmCommand<typeof SprintComplete> {
   };
 
   async run(): Promise<void> {
-    const id = sprintId(this.args.id);
-    const client = await this.client();
-    const sprint = await client.sprints.complete(id).catch((error: unknown) => {
-      throw explainCompleteConflict(error, id);
-    });
-    this.remember('sprints', [sprint]);
+    const id = await this.data.resolveId(sprintId(this.args.id));
+    const sprint = (await this.data.change({ kind: 'sprints', action: 'complete', target: id }, async (client, { target }, idempotencyKey) => {
+      const changed = await client.sprints.complete(target, { idempotencyKey }).catch((error: unknown) => {
+        throw explainCompleteConflict(error, target);
+      });
+      await this.data.remember('sprints', [changed]);
+      return changed;
+    })) as Sprint | null;
+    if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Completed sprint ${sprint.id}.`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

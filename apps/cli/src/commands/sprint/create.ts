@@ -2,9 +2,12 @@ import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
+import { temporaryId } from '../../lib/store/changes.js';
+import type { Sprint } from '@dtm/sdk';
 import { sprintCreate } from '../../lib/sprints.js';
 
 export default class SprintCreate extends DtmCommand<typeof SprintCreate> {
+  static override canFallBack = true;
   static override summary = 'Create a sprint';
   static override description =
     'Creates a planned sprint in a project and prints it. The dates are calendar days (YYYY-MM-DD); the end may not be before the start.';
@@ -24,9 +27,11 @@ export default class SprintCreate extends DtmCommand<typeof SprintCreate> {
 
   async run(): Promise<void> {
     const body = sprintCreate(this.flags);
-    const client = await this.client();
-    const sprint = await client.sprints.create(body);
-    this.remember('sprints', [sprint]);
+    const sprint = (await this.data.change({ kind: 'sprints', action: 'create', target: temporaryId('sprints'), body }, async (client, change, idempotencyKey) => {
+      const created = await client.sprints.create((change as typeof change & { body: typeof body }).body, { idempotencyKey });
+      await this.data.remember('sprints', [created]);
+      return created;
+    })) as Sprint;
     this.note(`${this.colors.green('✓')} Created sprint ${sprint.id} (planned); start it with \`dtm sprint start ${sprint.id}\`.`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

@@ -4,7 +4,6 @@ import { DtmCommand } from '../../base-command.js';
 import { sprintStatuses } from '../../lib/contract.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { usageError } from '../../lib/errors.js';
-import { matchSprints, pageOf } from '../../lib/offline/query.js';
 import { projectId } from '../../lib/projects.js';
 import { sprintTable } from '../../lib/render/sprints.js';
 
@@ -41,28 +40,28 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
       project_id: flags.project === undefined ? undefined : projectId(flags.project, 'project id for --project'),
     };
     if (flags.all) {
-      const sprints = await this.readThrough(
-        async () => {
-          const client = await this.client();
+      const sprints = await this.data.read(
+        'sprints',
+        async (client) => {
           const all: Sprint[] = [];
           for await (const sprint of client.sprints.listAll(filters)) all.push(sprint);
-          this.remember('sprints', all, { replace: filters.status === undefined && filters.project_id === undefined });
+          await this.data.remember('sprints', all);
           return all;
         },
-        async (load) => matchSprints(await load('sprints'), filters),
+        (store) => store.all('sprints', filters),
       );
       this.print(sprints, (all) => (all.length === 0 ? 'No sprints match.' : sprintTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
-    const page: SprintPage = await this.readThrough(
-      async () => {
-        const client = await this.client();
+    const page: SprintPage = await this.data.read(
+      'sprints',
+      async (client) => {
         const listed = await client.sprints.list({ ...filters, ...window });
-        this.remember('sprints', listed.items);
+        await this.data.remember('sprints', listed.items);
         return listed;
       },
-      async (load) => pageOf(matchSprints(await load('sprints'), filters), window),
+      (store) => store.page('sprints', filters, window),
     );
     this.print(page, (result: SprintPage) => {
       if (result.items.length === 0) {

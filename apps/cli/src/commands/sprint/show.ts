@@ -18,20 +18,20 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
 
   async run(): Promise<void> {
     const id = sprintId(this.args.id);
-    const { sprint, tasks } = await this.readThrough(
-      async () => {
-        const client = await this.client();
+    const { sprint, tasks } = await this.data.read(
+      'sprints',
+      async (client) => {
         const found = await client.sprints.get(id);
-        this.remember('sprints', [found]);
+        await this.data.remember('sprints', [found]);
         // The text shows its tasks counted by status; the JSON is the sprint alone.
         const ofSprint = this.json ? [] : await sprintTasks(client, id);
-        this.remember('tasks', ofSprint);
+        await this.data.remember('tasks', ofSprint);
         return { sprint: found, tasks: ofSprint };
       },
-      async (load) => {
-        const local = (await load('sprints')).find((candidate) => candidate.id === id);
+      (store) => {
+        const local = store.get('sprints', id);
         if (local === undefined) throw this.notInLocalCopy(id);
-        return { sprint: local, tasks: this.json ? [] : (await load('tasks')).filter((task) => task.sprint_id === id) };
+        return { sprint: local, tasks: this.json ? [] : store.all('tasks', { sprint_id: id }) };
       },
     );
     if (this.json) {

@@ -2,9 +2,11 @@ import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
+import type { Sprint } from '@dtm/sdk';
 import { explainStartConflict, sprintId } from '../../lib/sprints.js';
 
 export default class SprintStart extends DtmCommand<typeof SprintStart> {
+  static override canFallBack = true;
   static override summary = 'Start a planned sprint';
   static override description =
     'Moves a planned sprint to active. A project has at most one active sprint: starting a second one fails with exit code 1.';
@@ -16,12 +18,15 @@ export default class SprintStart extends DtmCommand<typeof SprintStart> {
   };
 
   async run(): Promise<void> {
-    const id = sprintId(this.args.id);
-    const client = await this.client();
-    const sprint = await client.sprints.start(id).catch((error: unknown) => {
-      throw explainStartConflict(error, id);
-    });
-    this.remember('sprints', [sprint]);
+    const id = await this.data.resolveId(sprintId(this.args.id));
+    const sprint = (await this.data.change({ kind: 'sprints', action: 'start', target: id }, async (client, { target }, idempotencyKey) => {
+      const changed = await client.sprints.start(target, { idempotencyKey }).catch((error: unknown) => {
+        throw explainStartConflict(error, target);
+      });
+      await this.data.remember('sprints', [changed]);
+      return changed;
+    })) as Sprint | null;
+    if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Started sprint ${sprint.id}.`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

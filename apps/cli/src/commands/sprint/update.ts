@@ -2,9 +2,11 @@ import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
+import type { Sprint } from '@dtm/sdk';
 import { sprintId, sprintUpdate } from '../../lib/sprints.js';
 
 export default class SprintUpdate extends DtmCommand<typeof SprintUpdate> {
+  static override canFallBack = true;
   static override summary = 'Change fields of a sprint';
   static override description =
     'Changes only the fields given (at least one); an empty --goal clears it. ' +
@@ -28,12 +30,16 @@ export default class SprintUpdate extends DtmCommand<typeof SprintUpdate> {
   };
 
   async run(): Promise<void> {
-    const id = sprintId(this.args.id);
+    const id = await this.data.resolveId(sprintId(this.args.id));
     const changes = sprintUpdate(this.flags);
-    const client = await this.client();
     const ifMatch = this.flags['if-match'];
-    const sprint = await client.sprints.update(id, changes, ifMatch === undefined ? undefined : { ifMatch });
-    this.remember('sprints', [sprint]);
+    const change = { kind: 'sprints', action: 'update', target: id, body: changes, ...(ifMatch === undefined ? {} : { base_version: ifMatch }) } as const;
+    const sprint = (await this.data.change(change, async (client, { target }, idempotencyKey) => {
+      const updated = await client.sprints.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      await this.data.remember('sprints', [updated]);
+      return updated;
+    })) as Sprint | null;
+    if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Updated sprint ${sprint.id} (version ${sprint.version}).`);
     this.print(sprint, (result) => sprintDetails(result, this.colors));
   }

@@ -1,104 +1,127 @@
 import { Flags } from '@oclif/core';
+import { readFile } from 'node:fs/promises';
 import { DtmCommand } from '../../base-command.js';
 import { ExitCode } from '../../lib/errors.js';
-import type { Drift } from '../../lib/offline/compare.js';
-import type { Collection, Kind } from '../../lib/offline/local-copy.js';
-import { dataDir } from '../../lib/paths.js';
+import type { Drift } from '../../lib/store/compare.js';
+import { type Kind, kinds } from '../../lib/store/records.js';
 import { details } from '../../lib/render/table.js';
+
+interface MirrorState {
+  file: string;
+  /** The file was written from the store as it is now. */
+  current: boolean;
+  /** With --check-csv-drift: the file's rows equal the store's. */
+  matches_store?: boolean;
+}
 
 interface SyncStatus {
   api_url: string;
-  /** The API whose data the local copy holds (null: none yet). */
-  local_copy_of: string | null;
-  /** When each file of the local copy was last written. */
+  /** The store file of this API (null: nothing was synced from it yet). */
+  store: string | null;
+  /** When records of each kind last came from the API. */
   last_sync: Record<Kind, string | null>;
   records: Record<Kind, number | null>;
   /** Changes queued offline, not sent yet. */
   pending: number;
-  pending_changes: { task_id: string; action: string; queued_at: string }[];
+  pending_changes: { kind: Kind; record_id: string; action: string; queued_at: string }[];
   conflicts: number;
+  mirror: Record<Kind, MirrorState> | null;
   drift?: Drift[];
 }
 
 export default class StatusSync extends DtmCommand<typeof StatusSync> {
-  static override summary = 'Show changes waiting to be sent, conflicts and the local copy';
+  static override summary = 'Show changes waiting to be sent, conflicts, the local store and its CSV mirror';
   static override description =
-    'Reads the outbox and the local copy only (no API call), unless --check-csv-drift: then it also reads everything ' +
-    'from the API and lists what differs from the local copy (tasks with changes still queued are left out). ' +
-    'Exit code 3 when changes are queued, conflicts are open or the copy drifted.';
+    'Reads the local store of the API only (no API call), unless --check-csv-drift: then it also compares the CSV mirror ' +
+    'with the store, reads everything from the API and lists what differs from the store (records with changes still ' +
+    'queued are left out). Exit code 3 when changes are queued, conflicts are open or anything drifted.';
   static override examples = ['<%= config.bin %> status sync', '<%= config.bin %> status sync --check-csv-drift --json drift'];
-  static override jsonFields = ['api_url', 'local_copy_of', 'last_sync', 'records', 'pending', 'pending_changes', 'conflicts', 'drift'];
+  static override jsonFields = ['api_url', 'store', 'last_sync', 'records', 'pending', 'pending_changes', 'conflicts', 'mirror', 'drift'];
 
   static override flags = {
-    'check-csv-drift': Flags.boolean({ description: 'Compare the local copy with the API and list the differences' }),
+    'check-csv-drift': Flags.boolean({ description: 'Compare the CSV mirror, the local store and the API, and list the differences' }),
   };
 
   async run(): Promise<void> {
-    const dir = dataDir();
-    const [copy, outbox] = await Promise.all([import('../../lib/offline/local-copy.js'), import('../../lib/offline/outbox.js')]);
-    const owner = await copy.ownerOf({ dir });
-    const collections = await Promise.all(copy.kinds.map(async (kind) => (owner === undefined ? undefined : await copy.readCollection(kind, { dir }))));
-    const queue = await outbox.pending(dir);
-    const open = await outbox.readConflicts(dir);
+    const store = await this.data.store();
     const status: SyncStatus = {
       api_url: this.settings.apiUrl,
-      local_copy_of: owner ?? null,
+      store: store?.file ?? null,
       last_sync: { tasks: null, projects: null, sprints: null },
       records: { tasks: null, projects: null, sprints: null },
-      pending: queue.length,
-      pending_changes: queue.map((entry) => ({ task_id: entry.target, action: entry.action, queued_at: entry.queued_at })),
-      conflicts: open.length,
+      pending: 0,
+      pending_changes: [],
+      conflicts: 0,
+      mirror: null,
     };
-    copy.kinds.forEach((kind, index) => {
-      const collection = collections[index];
-      status.last_sync[kind] = collection?.lastSync ?? null;
-      status.records[kind] = collection?.records.length ?? null;
-    });
-    if (this.flags['check-csv-drift']) {
-      const { drift, fetchAll } = await import('../../lib/offline/compare.js');
-      const remote = await fetchAll(await this.client());
-      const queued = new Set(queue.map((entry) => entry.target));
-      status.drift = [
-        drift('tasks', (collections[0] as Collection<'tasks'> | undefined)?.records ?? [], remote.tasks, queued),
-        drift('projects', (collections[1] as Collection<'projects'> | undefined)?.records ?? [], remote.projects, queued),
-        drift('sprints', (collections[2] as Collection<'sprints'> | undefined)?.records ?? [], remote.sprints, queued),
-      ];
+    if (store !== undefined) {
+      const [{ mirrorFile, staleKinds }, compare] = await Promise.all([import('../../lib/store/mirror.js'), import('../../lib/store/compare.js')]);
+      const queue = store.pending();
+      status.pending = queue.length;
+      status.pending_changes = queue.map((entry) => ({ kind: entry.kind, record_id: entry.target, action: entry.action, queued_at: entry.queued_at }));
+      status.conflicts = store.conflicts().length;
+      const stale = new Set(staleKinds(store));
+      const mirror = {} as Record<Kind, MirrorState>;
+      for (const kind of kinds) {
+        status.last_sync[kind] = store.lastSync(kind) ?? null;
+        status.records[kind] = store.all(kind).length;
+        mirror[kind] = { file: mirrorFile(store, kind), current: !stale.has(kind) };
+      }
+      status.mirror = mirror;
+      if (this.flags['check-csv-drift']) {
+        for (const kind of kinds) {
+          const text = await readFile(mirror[kind].file, 'utf8').catch(() => undefined);
+          mirror[kind].matches_store = text !== undefined && compare.fileChecksum(text) === compare.checksum(kind, store.all(kind));
+        }
+        const remote = await compare.fetchAll(await this.client());
+        const queued = new Set(queue.map((entry) => store.resolveId(entry.target)));
+        status.drift = [
+          compare.drift('tasks', store.all('tasks'), remote.tasks, queued),
+          compare.drift('projects', store.all('projects'), remote.projects, queued),
+          compare.drift('sprints', store.all('sprints'), remote.sprints, queued),
+        ];
+      }
     }
     this.print(status, (result) => this.#render(result));
-    const drifted = status.drift?.some((kind) => kind.only_local.length + kind.only_remote.length + kind.changed.length > 0) ?? false;
+    const drifted =
+      (status.drift?.some((kind) => kind.only_local.length + kind.only_remote.length + kind.changed.length > 0) ?? false) ||
+      kinds.some((kind) => status.mirror?.[kind].matches_store === false);
     if (status.pending > 0 || status.conflicts > 0 || drifted) this.exit(ExitCode.partial);
   }
 
   #render(status: SyncStatus): string {
     const { colors } = this;
-    const kindsLine = (['tasks', 'projects', 'sprints'] as const)
-      .map((kind) => `${kind} ${status.records[kind] ?? '-'}${status.last_sync[kind] === null ? '' : ` (${status.last_sync[kind]})`}`)
-      .join(', ');
+    const kindsLine = kinds.map((kind) => `${kind} ${status.records[kind] ?? '-'}${status.last_sync[kind] === null ? '' : ` (${status.last_sync[kind]})`}`).join(', ');
+    const mirrorLine =
+      status.mirror === null
+        ? 'none yet'
+        : kinds.map((kind) => `${kind}.csv ${status.mirror?.[kind].matches_store === false ? colors.yellow('differs from the store') : status.mirror?.[kind].current ? 'current' : 'being written'}`).join(', ');
     const lines = [
       details(
         [
           ['API', status.api_url],
-          ['local copy', status.local_copy_of === null ? 'none yet' : kindsLine],
+          ['local store', status.store === null ? 'none yet' : `${status.store}: ${kindsLine}`],
+          ['CSV mirror', mirrorLine],
           ['queued changes', status.pending === 0 ? '0' : colors.yellow(String(status.pending))],
           ['conflicts', status.conflicts === 0 ? '0' : `${colors.yellow(String(status.conflicts))} (see \`dtm sync --conflicts\`)`],
         ],
         colors,
       ),
     ];
-    for (const change of status.pending_changes) lines.push(`  ${change.action} ${change.task_id} (queued ${change.queued_at})`);
+    for (const change of status.pending_changes) lines.push(`  ${change.action} ${change.record_id} (queued ${change.queued_at})`);
     for (const kind of status.drift ?? []) {
       const count = kind.only_local.length + kind.only_remote.length + kind.changed.length;
       if (count === 0) {
-        lines.push(`${colors.green('✓')} ${kind.kind}: the local copy matches the API`);
+        lines.push(`${colors.green('✓')} ${kind.kind}: the local store matches the API`);
         continue;
       }
       lines.push(`${colors.yellow('!')} ${kind.kind}: ${count} difference${count === 1 ? '' : 's'}`);
-      if (kind.only_local.length > 0) lines.push(`  only in the local copy: ${kind.only_local.join(', ')}`);
+      if (kind.only_local.length > 0) lines.push(`  only in the local store: ${kind.only_local.join(', ')}`);
       if (kind.only_remote.length > 0) lines.push(`  only on the server: ${kind.only_remote.join(', ')}`);
       for (const changed of kind.changed) lines.push(`  ${changed.id} differs in ${changed.fields.join(', ')}`);
     }
     if ((status.drift ?? []).some((kind) => kind.only_local.length + kind.only_remote.length + kind.changed.length > 0)) {
-      lines.push('Rebuild the local copy with `dtm project sync`.');
+      lines.push('Bring the local store up to date with `dtm sync` (or read everything again with `dtm sync --rebuild`).');
     }
     return lines.join('\n');
   }

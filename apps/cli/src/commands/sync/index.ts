@@ -1,37 +1,53 @@
 import { Flags } from '@oclif/core';
+import type { DtmClient } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { describeError } from '../../lib/describe-error.js';
 import { CliError, ExitCode, usageError } from '../../lib/errors.js';
-import { conflictTable } from '../../lib/offline/conflicts.js';
-import type { Conflict } from '../../lib/offline/outbox.js';
+import { conflictTable } from '../../lib/render/conflicts.js';
 import { dataDir } from '../../lib/paths.js';
+import { durationMs } from '../../lib/config.js';
+import type { PullReport } from '../../lib/store/pull.js';
+import type { PushReport } from '../../lib/store/push.js';
+import type { Conflict, LocalStore } from '../../lib/store/store.js';
 
 interface SyncResult {
   applied: number;
   conflicts: Conflict[];
   remaining: number;
+  /** What the pull from the change feed brought. */
+  pulled: { upserted: number; deleted: number; full: boolean } | null;
+  /** With --rebuild: the damaged store moved aside, when it was. */
+  moved_aside?: string;
 }
 
 export default class Sync extends DtmCommand<typeof Sync> {
-  static override summary = 'Send the changes queued offline; list conflicts';
+  static override summary = 'Send the changes queued offline, then pull what changed on the server';
   static override description =
-    'Sends the task changes made while the API was unreachable, oldest first, each exactly once (creates carry their ' +
-    'idempotency key, other changes the version they were made on). A change to a task that changed on the server ' +
-    'meanwhile is not applied: it becomes a conflict, listed by --conflicts and settled with `dtm sync resolve`. ' +
-    'Any command that reaches the API sends the queued changes first as well. ' +
+    'Sends the changes made while the API was unreachable (tasks, projects, sprints), oldest first, each exactly once ' +
+    '(POSTs carry their idempotency key, other changes the version they were made on). A change to a record that changed on ' +
+    'the server meanwhile is not applied: it becomes a conflict, listed by --conflicts and settled with `dtm sync resolve`. ' +
+    'Then it pulls what changed on the server since the last sync from the change feed (deletions included). ' +
+    '--watch keeps doing so until Ctrl-C; --rebuild reads everything again (keeping the queued changes), also to repair a damaged store. ' +
     'Exit code 0 when everything was sent, 3 when conflicts are open or changes are still queued.';
-  static override examples = ['<%= config.bin %> sync', '<%= config.bin %> sync --conflicts', '<%= config.bin %> sync --json'];
-  static override jsonFields = ['applied', 'conflicts', 'remaining'];
+  static override examples = [
+    '<%= config.bin %> sync',
+    '<%= config.bin %> sync --conflicts',
+    '<%= config.bin %> sync --watch --interval 5s',
+    '<%= config.bin %> sync --rebuild',
+    '<%= config.bin %> sync --json',
+  ];
+  static override jsonFields = ['applied', 'conflicts', 'remaining', 'pulled', 'moved_aside'];
 
   static override flags = {
-    conflicts: Flags.boolean({ description: 'List the open conflicts instead of sending (no API call)' }),
+    conflicts: Flags.boolean({ description: 'List the open conflicts instead of syncing (no API call)' }),
+    watch: Flags.boolean({ description: 'Keep the local store current until interrupted (long-polls the change feed)' }),
+    interval: Flags.string({ description: 'With --watch: the longest wait for a change per request, e.g. 5s (1s–30s)', default: '25s' }),
+    rebuild: Flags.boolean({ description: 'Read every record from the API again; keeps the queued changes (repairs a damaged store)' }),
   };
 
   async run(): Promise<void> {
-    const dir = dataDir();
-    const outbox = await import('../../lib/offline/outbox.js');
     if (this.flags.conflicts) {
-      const open = await outbox.readConflicts(dir);
+      const open = (await this.data.store())?.conflicts() ?? [];
       this.print(open, (list) =>
         list.length === 0 ? 'No conflicts.' : `${conflictTable(list, this.colors, this.tty)}\n\nSettle one with \`dtm sync resolve ID --keep local|remote\`.`,
       );
@@ -39,9 +55,21 @@ export default class Sync extends DtmCommand<typeof Sync> {
       return;
     }
     if (this.flags.offline) throw usageError('--offline: `dtm sync` needs the API.', 'Use --conflicts to list the open conflicts offline.');
-    const { client } = await this.connection();
-    const { syncNow } = await import('../../lib/offline/sync.js');
-    const report = await syncNow(client, this.settings.apiUrl, dir);
+    if (this.flags.watch && this.flags.rebuild) throw usageError('--watch and --rebuild cannot be used together.', 'Run `dtm sync --rebuild` first, then `dtm sync --watch`.');
+    const waitMs = durationMs(this.flags.interval);
+    if (!(waitMs >= 1000 && waitMs <= 30_000)) throw usageError(`--interval must be between 1s and 30s, got ${this.flags.interval}.`);
+
+    let movedAside: string | undefined;
+    if (this.flags.rebuild) {
+      const { prepareRebuild } = await import('../../lib/store/rebuild.js');
+      const prepared = prepareRebuild(dataDir(), this.settings.apiUrl);
+      movedAside = prepared.report.movedAside;
+      if (movedAside !== undefined) this.note(`The damaged store was moved to ${movedAside}; ${prepared.report.kept} queued change${prepared.report.kept === 1 ? '' : 's'} carried over.`);
+      prepared.store.close();
+    }
+    const store = (await this.data.store(true)) as LocalStore;
+    const client = (await this.connection()).client;
+    const report = (await this.data.push(client, store, true)) as PushReport;
     if (report.stoppedBy !== undefined && report.applied === 0) {
       const { message, hint } = describeError(report.stoppedBy);
       throw new CliError(`${message}; ${report.remaining} change${report.remaining === 1 ? '' : 's'} still queued.`, {
@@ -50,20 +78,59 @@ export default class Sync extends DtmCommand<typeof Sync> {
         ...(hint === undefined ? {} : { hint }),
       });
     }
-    const open = await outbox.readConflicts(dir);
-    const result: SyncResult = { applied: report.applied, conflicts: open, remaining: report.remaining };
+    const { pull } = await import('../../lib/store/pull.js');
+    const pulled: PullReport | null = report.stoppedBy === undefined ? await pull(client, store) : null;
+    const result: SyncResult = { applied: report.applied, conflicts: store.conflicts(), remaining: report.remaining, pulled, ...(movedAside === undefined ? {} : { moved_aside: movedAside }) };
+    if (this.flags.watch) {
+      await this.#watch(client, store, Math.round(waitMs / 1000));
+      return;
+    }
     this.print(result, (sync) => this.#render(sync, report.stoppedBy));
-    if (open.length > 0 || report.remaining > 0) this.exit(ExitCode.partial);
+    if (result.conflicts.length > 0 || result.remaining > 0) this.exit(ExitCode.partial);
+  }
+
+  /** Pulls (and sends what other commands queue meanwhile) until SIGINT/SIGTERM. */
+  async #watch(client: DtmClient, store: LocalStore, waitSeconds: number): Promise<void> {
+    const { pull } = await import('../../lib/store/pull.js');
+    const { scheduleMirror } = await import('../../lib/store/mirror.js');
+    const stop = new AbortController();
+    const end = (): void => {
+      stop.abort();
+    };
+    process.once('SIGINT', end);
+    process.once('SIGTERM', end);
+    this.note(`Watching ${this.settings.apiUrl} for changes (Ctrl-C to stop).`);
+    try {
+      while (!stop.signal.aborted) {
+        try {
+          if (store.pendingCount() > 0) await this.data.push(client, store, true);
+          const report = await pull(client, store, { wait: waitSeconds, signal: stop.signal });
+          if (report.upserted + report.deleted > 0) {
+            this.note(`${new Date().toISOString()} ${report.upserted} changed, ${report.deleted} deleted.`);
+            await scheduleMirror(store, this.settings.apiUrl);
+          }
+        } catch (error) {
+          if (stop.signal.aborted) break;
+          this.note(`${new Date().toISOString()} ${describeError(error).message}; trying again.`);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    } finally {
+      process.off('SIGINT', end);
+      process.off('SIGTERM', end);
+    }
   }
 
   #render(sync: SyncResult, stoppedBy: unknown): string {
     const { colors } = this;
-    if (sync.applied + sync.remaining + sync.conflicts.length === 0) return `${colors.green('✓')} Nothing was queued: the server has every change.`;
-    const lines = [`${colors.green('✓')} Sent ${sync.applied} change${sync.applied === 1 ? '' : 's'}.`];
-    if (sync.remaining > 0) {
-      const why = stoppedBy === undefined ? 'they belong to another API URL' : describeError(stoppedBy).message;
-      lines.push(`${colors.yellow('!')} ${sync.remaining} still queued: ${why}.`);
+    const lines: string[] = [];
+    if (sync.applied + sync.remaining + sync.conflicts.length === 0) lines.push(`${colors.green('✓')} Nothing was queued: the server has every change.`);
+    else lines.push(`${colors.green('✓')} Sent ${sync.applied} change${sync.applied === 1 ? '' : 's'}.`);
+    if (sync.pulled !== null) {
+      const { upserted, deleted, full } = sync.pulled;
+      lines.push(`${colors.green('✓')} ${full ? 'Read everything' : 'Pulled the changes'} from the server: ${upserted} record${upserted === 1 ? '' : 's'} updated, ${deleted} deleted.`);
     }
+    if (sync.remaining > 0) lines.push(`${colors.yellow('!')} ${sync.remaining} still queued: ${stoppedBy === undefined ? 'not sent' : describeError(stoppedBy).message}.`);
     if (sync.conflicts.length > 0) {
       lines.push(`${colors.yellow('!')} ${sync.conflicts.length} conflict${sync.conflicts.length === 1 ? '' : 's'}:`, conflictTable(sync.conflicts, colors, this.tty));
       lines.push('Settle one with `dtm sync resolve ID --keep local|remote`.');

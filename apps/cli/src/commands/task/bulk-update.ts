@@ -5,7 +5,7 @@ import { usageError } from '../../lib/errors.js';
 import { showProgress, startProgress } from '../../lib/render/progress.js';
 import { table } from '../../lib/render/table.js';
 import { truncate } from '../../lib/render/tasks.js';
-import { type BulkUpdateResult, bulkExitCode, collectTargets, maxBatchSize, runBulkUpdate } from '../../lib/tasks/bulk.js';
+import { type BulkUpdateResult, bulkExitCode, collectTargets, collectTargetsNow, maxBatchSize, runBulkUpdate } from '../../lib/tasks/bulk.js';
 import { describeChanges, taskChanges } from '../../lib/tasks/changes.js';
 import { describeFilters, filterKeys, parseFilters } from '../../lib/tasks/filters.js';
 
@@ -56,13 +56,10 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     }
     const matching = describeFilters(filters);
     // Offline, the local copy answers which tasks match, and the changes are queued for `dtm sync`.
-    const { targets, preview } = await this.readThrough(
-      async () => collectTargets((await this.client()).tasks.listAll({ ...filters, sort: 'id' }, { pageSize: 1000 }), changes, flags['dry-run']),
-      async (load) => {
-        const { matchTasks, taskComparator } = await import('../../lib/offline/query.js');
-        const local = matchTasks(await load('tasks'), filters).sort(taskComparator('id'));
-        return collectTargets(local, changes, flags['dry-run']);
-      },
+    const { targets, preview } = await this.data.read(
+      'tasks',
+      async (client) => collectTargets(client.tasks.listAll({ ...filters, sort: 'id' }, { pageSize: 1000 }), changes, flags['dry-run']),
+      (store) => collectTargetsNow(store.all('tasks', { ...filters, sort: 'id' }), changes, flags['dry-run']),
     );
 
     if (flags['dry-run']) {
@@ -84,9 +81,9 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       return;
     }
 
-    if (this.answeredLocally) {
-      const queued = await this.queueTaskChanges(
-        targets.map(({ id, version }) => ({ action: 'update', target: id, body: changes, base_version: version })),
+    if (this.data.local !== undefined) {
+      const queued = await this.data.queue(
+        targets.map(({ id, version }) => ({ kind: 'tasks', action: 'update', target: id, body: changes, base_version: version })),
         this.flags.offline ? '--offline' : `the API at ${this.settings.apiUrl} is unreachable`,
       );
       const result: BulkUpdateResult = { matched: targets.length, updated: queued.length, failed: 0, dry_run: false, failures: [] };
@@ -102,7 +99,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     try {
       const bulk = async (request: Parameters<typeof client.tasks.bulk>[0]): ReturnType<typeof client.tasks.bulk> => {
         const response = await client.tasks.bulk(request);
-        this.remember('tasks', response.results.flatMap((result) => (result.task === undefined ? [] : [result.task])));
+        await this.data.remember('tasks', response.results.flatMap((result) => (result.task === undefined ? [] : [result.task])));
         return response;
       };
       outcome = await runBulkUpdate(bulk, targets, changes, {

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
-import { checkText } from '../../lib/tasks/values.js';
+import { checkTaskRef, checkText } from '../../lib/tasks/values.js';
+import type { Task } from '@dtm/sdk';
 
 export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
   static override canFallBack = true;
@@ -24,14 +25,14 @@ export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
   };
 
   async run(): Promise<void> {
-    const id = await this.taskRef(this.args.id);
+    const id = await this.data.resolveId(checkTaskRef(this.args.id, 'ID'));
     const { notes } = this.flags;
     const body = notes === undefined ? {} : { completion_notes: checkText(notes, '--notes', 10_000, 0) };
-    const task = await this.changeTask({ action: 'complete', target: id, body }, async (client, target, idempotencyKey) => {
+    const task = (await this.data.change({ kind: 'tasks', action: 'complete', target: id, body }, async (client, { target }, idempotencyKey) => {
       const completed = await client.tasks.complete(target, body, { idempotencyKey });
-      this.remember('tasks', [completed]);
+      await this.data.remember('tasks', [completed]);
       return completed;
-    });
+    })) as Task | null;
     if (task === null) throw this.notInLocalCopy(id);
     this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
   }

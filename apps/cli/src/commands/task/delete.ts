@@ -4,6 +4,8 @@ import { DtmCommand } from '../../base-command.js';
 import { CliError, usageError } from '../../lib/errors.js';
 import { promptLine } from '../../lib/prompt.js';
 import { staleVersionError } from '../../lib/tasks/versions.js';
+import { checkTaskRef } from '../../lib/tasks/values.js';
+import type { AnyRecord } from '../../lib/store/records.js';
 
 export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
   static override canFallBack = true;
@@ -22,17 +24,18 @@ export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
   };
 
   async run(): Promise<void> {
-    const id = await this.taskRef(this.args.id);
+    const id = await this.data.resolveId(checkTaskRef(this.args.id, 'ID'));
     if (!this.flags.yes && !process.stdin.isTTY) {
       throw usageError(`Not deleting ${id} without confirmation: there is no terminal to ask.`, 'Pass --yes to delete it.');
     }
-    const confirm = async (task: Task): Promise<void> => {
+    const confirm = async (record: AnyRecord): Promise<void> => {
+      const task = record as Task;
       const answer = await promptLine(`Delete ${task.id} "${task.title}" (${task.status})? [y/N] `);
       if (!/^y(es)?$/i.test(answer.trim())) throw new CliError(`Not deleted: ${id} is unchanged.`, { code: 'cancelled' });
     };
-    await this.changeTask(
-      { action: 'delete', target: id },
-      async (client, target) => {
+    await this.data.change(
+      { kind: 'tasks', action: 'delete', target: id },
+      async (client, { target }) => {
         let ifMatch: number | undefined;
         if (!this.flags.yes) {
           // Ask about the task as it is now, and delete only that version of it.
@@ -45,7 +48,7 @@ export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
         } catch (error) {
           throw staleVersionError(error, target);
         }
-        this.forget('tasks', [target]);
+        await this.data.forget('tasks', [target]);
         return null;
       },
       this.flags.yes ? {} : { confirmQueued: confirm },

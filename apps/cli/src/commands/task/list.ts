@@ -2,7 +2,6 @@ import { Flags } from '@oclif/core';
 import type { Task, TaskPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
-import { matchTasks, pageOf } from '../../lib/offline/query.js';
 import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
 import { taskTable } from '../../lib/render/tasks.js';
 
@@ -29,29 +28,28 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
     const { flags } = this;
     const filters = filtersFromFlags(flags);
     if (flags.all) {
-      const tasks = await this.readThrough(
-        async () => {
-          const client = await this.client();
+      const tasks = await this.data.read(
+        'tasks',
+        async (client) => {
           const all: Task[] = [];
           for await (const task of client.tasks.listAll(filters)) all.push(task);
-          // Every task, unfiltered: the local copy becomes exactly that.
-          this.remember('tasks', all, { replace: Object.values(filters as Record<string, unknown>).every((value) => value === undefined) });
+          await this.data.remember('tasks', all);
           return all;
         },
-        async (load) => matchTasks(await load('tasks'), filters),
+        (store) => store.all('tasks', filters),
       );
       this.print(tasks, (all) => (all.length === 0 ? 'No tasks match.' : taskTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
-    const page: TaskPage = await this.readThrough(
-      async () => {
-        const client = await this.client();
+    const page: TaskPage = await this.data.read(
+      'tasks',
+      async (client) => {
         const listed = await client.tasks.list({ ...filters, ...window });
-        this.remember('tasks', listed.items);
+        await this.data.remember('tasks', listed.items);
         return listed;
       },
-      async (load) => pageOf(matchTasks(await load('tasks'), filters), window),
+      (store) => store.page('tasks', filters, window),
     );
     this.print(page, (result: TaskPage) => {
       if (result.items.length === 0) return result.total === 0 ? 'No tasks match.' : `No tasks past offset ${result.offset} (${result.total} match).`;

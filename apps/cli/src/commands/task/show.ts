@@ -5,6 +5,8 @@ import { taskFields } from '../../lib/contract.js';
 import { taskHistoryTable } from '../../lib/render/task-history.js';
 import { taskDetails } from '../../lib/render/tasks.js';
 import { allHistory } from '../../lib/tasks/history.js';
+import { checkTaskRef } from '../../lib/tasks/values.js';
+import { isTemporaryId } from '../../lib/store/changes.js';
 
 type Shown = Task & { history?: TaskHistoryEntry[] };
 
@@ -28,24 +30,24 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
   };
 
   async run(): Promise<void> {
-    const id = await this.taskRef(this.args.id);
-    const [task, history] = await this.readThrough(
-      async () => {
-        const client = await this.client();
+    const id = await this.data.resolveId(checkTaskRef(this.args.id, 'ID'));
+    const [task, history] = await this.data.read(
+      'tasks',
+      async (client) => {
         const found = await Promise.all([
           client.tasks.get(id),
           this.flags.history ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
         ]);
-        this.remember('tasks', [found[0]]);
+        await this.data.remember('tasks', [found[0]]);
         return found;
       },
-      async (load) => {
+      (store) => {
         if (this.flags.history) throw new CliError('The history of a task is not in the local copy.', { hint: 'Drop --history, or try again when the API is reachable.' });
-        const local = (await load('tasks')).find((candidate) => candidate.id === id);
+        const local = store.get('tasks', id);
         if (local === undefined) throw this.notInLocalCopy(id);
         return [local, undefined] as const;
       },
-      id.startsWith('TASK-L') ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
+      isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
     );
     const shown: Shown = history === undefined ? task : { ...task, history };
     this.print(shown, (result) => {

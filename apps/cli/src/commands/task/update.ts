@@ -5,6 +5,8 @@ import { usageError } from '../../lib/errors.js';
 import { taskChanges } from '../../lib/tasks/changes.js';
 import { clearFlags, taskFieldFlags, versionFlags } from '../../lib/tasks/flags.js';
 import { ifMatchOf, staleVersionError, versionOf } from '../../lib/tasks/versions.js';
+import { checkTaskRef } from '../../lib/tasks/values.js';
+import type { Task } from '@dtm/sdk';
 
 export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
   static override canFallBack = true;
@@ -31,21 +33,21 @@ export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
   };
 
   async run(): Promise<void> {
-    const id = await this.taskRef(this.args.id);
+    const id = await this.data.resolveId(checkTaskRef(this.args.id, 'ID'));
     const changes = taskChanges(this.flags);
     if (Object.keys(changes).length === 0) {
       throw usageError('Nothing to change.', 'Pass at least one field, e.g. --status in_progress or --clear-assignee.');
     }
     const ifMatch = ifMatchOf(this.flags);
     const base = versionOf(ifMatch);
-    const change = { action: 'update', target: id, body: changes, ...(base === undefined ? {} : { base_version: base }) } as const;
-    const task = await this.changeTask(change, async (client, target, idempotencyKey) => {
+    const change = { kind: 'tasks', action: 'update', target: id, body: changes, ...(base === undefined ? {} : { base_version: base }) } as const;
+    const task = (await this.data.change(change, async (client, { target }, idempotencyKey) => {
       const updated = await client.tasks.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }).catch((error: unknown) => {
         throw staleVersionError(error, target);
       });
-      this.remember('tasks', [updated]);
+      await this.data.remember('tasks', [updated]);
       return updated;
-    });
+    })) as Task | null;
     if (task === null) throw this.notInLocalCopy(id);
     this.print(
       task,

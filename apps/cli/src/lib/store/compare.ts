@@ -1,8 +1,9 @@
-// Compares the local copy with the API's data: what `status sync --check-csv-drift` and
-// `project sync --validate-integrity` report.
+// Compares the local store and its CSV mirror with the API's data: what
+// `status sync --check-csv-drift` and `project sync --validate-integrity` report.
 import { createHash } from 'node:crypto';
 import type { DtmClient } from '@dtm/sdk';
-import { type Kind, type RecordOf, serialize } from './local-copy.js';
+import { csvRows } from './csv.js';
+import type { Kind, RecordOf } from './records.js';
 
 export interface Drift {
   kind: Kind;
@@ -49,9 +50,15 @@ export function drift<K extends Kind>(kind: K, local: readonly RecordOf<K>[], re
   return result;
 }
 
-/** A checksum of a collection's content: sha256 of its CSV table without the ### lines (which hold the sync time). */
+/** A checksum of a collection's content: sha256 of its CSV rows by id, as the mirror holds them (without the ### lines and the header). */
 export function checksum<K extends Kind>(kind: K, records: readonly RecordOf<K>[]): string {
-  const table = serialize(kind, records, new Date(0)).split('\n').slice(3).join('\n');
-  return createHash('sha256').update(table).digest('hex');
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return createHash('sha256').update(csvRows(kind, sorted)).digest('hex');
+}
+
+/** The checksum of a mirror file's rows (the same as `checksum` of the records it was written from). */
+export function fileChecksum(text: string): string {
+  const lines = text.split('\n');
+  return createHash('sha256').update(lines.slice(4).join('\n')).digest('hex');
 }
 

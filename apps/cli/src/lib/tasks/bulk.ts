@@ -51,6 +51,14 @@ export async function collectTargets(
   return { targets, preview };
 }
 
+/** collectTargets over tasks already in memory (the local store's answer). */
+export function collectTargetsNow(tasks: readonly Task[], changes: TaskUpdate, withPreview: boolean): { targets: BulkTarget[]; preview: Preview } {
+  return {
+    targets: tasks.map((task) => ({ id: task.id, version: task.version })),
+    preview: withPreview ? tasks.map((task) => ({ id: task.id, title: task.title, changes: taskDiff(task, changes) })) : [],
+  };
+}
+
 /** Splits a list into runs of at most `size` items, in order. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`a batch size must be a positive integer, got ${size}`);

@@ -12,6 +12,8 @@ const patterns = {
 /** A project, sprint or task id in the contract's form; `label` names the flag in the message. */
 export function checkId(kind: keyof typeof patterns, value: string, label: string): string {
   const { pattern, example } = patterns[kind];
+  // A record created offline is named by its temporary id (e.g. PRJ-L and 8 hex digits) until `dtm sync`.
+  if (/^(TASK|PRJ|SPR)-L[0-9a-f]{8}$/.test(value) && value.startsWith(example.slice(0, example.indexOf('-')))) return value;
   if (!pattern.test(value)) throw usageError(`${label} must be a ${kind} id like ${example}, got "${value}".`);
   return value;
 }

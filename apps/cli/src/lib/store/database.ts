@@ -1,0 +1,103 @@
+// The local store's database: one SQLite file per API server, in a folder of its own under
+// the data dir (`servers/<host>_<port>-<hash>/store.db`), so that another `--api-url` never
+// touches this server's data. WAL mode with synchronous=FULL: a change reported as queued is
+// on disk. Concurrent `dtm` processes wait for each other through SQLite's busy timeout.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { CliError } from '../errors.js';
+import { migrations } from './schema.js';
+
+export type Database = BetterSqlite3.Database;
+
+/** The folder of one API server's local data: its store, its CSV mirror. */
+export function serverDir(dataDir: string, apiUrl: string): string {
+  const url = new URL(apiUrl);
+  const readable = `${url.hostname}_${url.port || (url.protocol === 'https:' ? '443' : '80')}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const hash = createHash('sha256').update(apiUrl).digest('hex').slice(0, 8);
+  return join(dataDir, 'servers', `${readable}-${hash}`);
+}
+
+export function storeFile(dir: string): string {
+  return join(dir, 'store.db');
+}
+
+/** How long a command waits for another `dtm` holding the database's write lock. */
+const busyTimeoutMs = 15_000;
+
+let driver: typeof BetterSqlite3 | undefined;
+
+/** better-sqlite3, loaded on first use (a native module: only commands that need the store pay for it). */
+function sqlite(): typeof BetterSqlite3 {
+  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  return driver;
+}
+
+/** SQLite's codes for a file that is not a database, or a damaged one. */
+const damagedCodes = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE']);
+
+export function isDamaged(error: unknown): boolean {
+  return damagedCodes.has((error as { code?: unknown }).code as string);
+}
+
+/** The one error for a damaged store file: what, where, and the repair that keeps the queue. */
+export function damagedStoreError(file: string, cause: unknown): CliError {
+  return new CliError(`The local store ${file} is damaged (${cause instanceof Error ? cause.message : String(cause)}).`, {
+    code: 'store_damaged',
+    hint: 'Run `dtm sync --rebuild`: it keeps the changes still queued, moves the damaged file aside and reads everything from the API again.',
+    cause,
+  });
+}
+
+/** Opens (and creates or migrates) the store of the server whose folder is `dir`. */
+export function openDatabase(dir: string, apiUrl: string): Database {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = storeFile(dir);
+  const Driver = sqlite();
+  let db: Database | undefined;
+  try {
+    db = new Driver(file, { timeout: busyTimeoutMs });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+    const owner = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'api_url'").get();
+    if (owner === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('api_url', ?)").run(apiUrl);
+    else if (owner.value !== apiUrl) throw new CliError(`${file} holds the data of ${owner.value}, not of ${apiUrl}.`, { code: 'store_mismatch' });
+  } catch (error) {
+    db?.close();
+    if (isDamaged(error)) throw damagedStoreError(file, error);
+    throw error;
+  }
+  // Says which server the folder belongs to, for a person looking at the data dir.
+  try {
+    writeFileSync(join(dir, 'server.txt'), `${apiUrl}\n`, { mode: 0o600, flag: 'wx' });
+  } catch {
+    // already there
+  }
+  return db;
+}
+
+/** Opens a store file as it is, read-only, without migrating it (to read what a damaged file still holds). */
+export function openReadOnly(file: string): Database {
+  const Driver = sqlite();
+  return new Driver(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+}
+
+/** Applies the migrations the file has not seen yet (`PRAGMA user_version` counts them), each in a transaction. */
+function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new CliError(`The local store was written by a newer dtm (schema ${current}; this one knows ${migrations.length}).`, {
+      code: 'store_too_new',
+      hint: 'Update dtm, or point DTM_DATA_DIR elsewhere.',
+    });
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,89 @@
+// `dtm sync --rebuild`: reads every record from the API again and keeps the changes still
+// queued. A store that opens is cleared in place; a damaged one is moved aside (never deleted)
+// after what can be read of its outbox, temporary ids and conflicts is carried over to a new one.
+import { existsSync, renameSync } from 'node:fs';
+import type { DtmClient } from '@dtm/sdk';
+import { CliError } from '../errors.js';
+import { type Database, isDamaged, openReadOnly, serverDir, storeFile } from './database.js';
+import { kinds } from './records.js';
+import { LocalStore } from './store.js';
+
+export interface RebuildReport {
+  /** Changes still queued, carried over. */
+  kept: number;
+  /** Where a damaged store was moved, when it was. */
+  movedAside?: string;
+  /** Tables that could not be read from the damaged store. */
+  lost: string[];
+}
+
+const carried = ['outbox', 'temporary_ids', 'conflicts', 'settled'] as const;
+
+type Rows = Record<(typeof carried)[number], Record<string, unknown>[]>;
+
+/** The rows of the tables that matter, as far as the damaged file still gives them. */
+function salvage(file: string): { rows: Rows; lost: string[] } {
+  const rows: Rows = { outbox: [], temporary_ids: [], conflicts: [], settled: [] };
+  const lost: string[] = [];
+  let db: Database | undefined;
+  try {
+    db = openReadOnly(file);
+  } catch {
+    return { rows, lost: [...carried] };
+  }
+  for (const table of carried) {
+    try {
+      rows[table] = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+    } catch {
+      lost.push(table);
+    }
+  }
+  db.close();
+  return { rows, lost };
+}
+
+/** Empties the records and the cursor of the store (the outbox stays), so that the next pull reads everything. */
+function clearRecords(store: LocalStore): void {
+  store.transaction(() => {
+    for (const kind of kinds) store.clear(kind);
+    store.setMeta('cursor', undefined);
+  });
+}
+
+/** Prepares a full re-read: answers the store to pull into. */
+export function prepareRebuild(dataDir: string, apiUrl: string): { store: LocalStore; report: RebuildReport } {
+  const dir = serverDir(dataDir, apiUrl);
+  const file = storeFile(dir);
+  try {
+    const store = LocalStore.open(dataDir, apiUrl);
+    try {
+      const kept = store.pendingCount();
+      clearRecords(store);
+      return { store, report: { kept, lost: [] } };
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  } catch (error) {
+    if (!isDamaged(error) && !isDamaged((error as { cause?: unknown }).cause)) throw error;
+  }
+  const { rows, lost } = salvage(file);
+  const movedAside = `${file}.damaged-${new Date().toISOString().replaceAll(':', '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, movedAside + suffix);
+  const store = LocalStore.open(dataDir, apiUrl);
+  store.transaction(() => {
+    for (const table of carried) {
+      for (const row of rows[table]) {
+        const columns = Object.keys(row);
+        store.db.prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((column) => row[column]));
+      }
+    }
+  });
+  if (lost.includes('outbox')) {
+    throw new CliError(`The local store ${file} was damaged beyond reading its queued changes; it was moved to ${movedAside}.`, {
+      code: 'store_damaged',
+      hint: 'The changes queued there could not be recovered by dtm. Run `dtm sync --rebuild` again to read everything from the API into a new store.',
+    });
+  }
+  return { store, report: { kept: rows.outbox.length, movedAside, lost } };
+}

@@ -1,0 +1,337 @@
+// The local store of one API server: its records, the outbox of changes queued offline, the
+// temporary ids of records created offline, the conflicts, and small state (sync cursor,
+// breaker, when each kind was last synced). Every method is one transaction.
+import { randomUUID } from 'node:crypto';
+import { alive } from '../files.js';
+import { type Change, type Entry, applyChange, moveTask, tasksMovedBy } from './changes.js';
+import { type Database, damagedStoreError, isDamaged, openDatabase, serverDir, storeFile } from './database.js';
+import {
+  type AnyRecord,
+  type Filters,
+  type Kind,
+  type PageOf,
+  type RecordOf,
+  type Window,
+  deleteRecords,
+  getRecord,
+  listAll,
+  listPage,
+  prepared,
+  registerFunctions,
+  upsertRecords,
+} from './records.js';
+
+export interface Conflict {
+  /** First 8 characters of the entry id. */
+  id: string;
+  kind: Kind;
+  /** The record the change was for (its server id when it has one). */
+  record_id: string;
+  entry: Entry;
+  /** Why the server did not take the change. */
+  reason: string;
+  /** The record on the server when the conflict was found; null when it is gone or unknown. */
+  remote: AnyRecord | null;
+  found_at: string;
+}
+
+interface OutboxRow {
+  seq: number;
+  entry: string;
+  change: string;
+  idempotency_key: string;
+  queued_at: string;
+}
+
+export class LocalStore {
+  readonly dir: string;
+  readonly file: string;
+  readonly db: Database;
+
+  private constructor(dir: string, db: Database) {
+    this.dir = dir;
+    this.file = storeFile(dir);
+    this.db = db;
+    registerFunctions(db);
+  }
+
+  /** The store of `apiUrl` under `dataDir`, created on first use. */
+  static open(dataDir: string, apiUrl: string): LocalStore {
+    const dir = serverDir(dataDir, apiUrl);
+    return new LocalStore(dir, openDatabase(dir, apiUrl));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs `work` in one (immediate) transaction; a damaged file becomes the one clear error. */
+  transaction<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (error) {
+      if (isDamaged(error)) throw damagedStoreError(this.file, error);
+      throw error;
+    }
+  }
+
+  read<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (isDamaged(error)) throw damagedStoreError(this.file, error);
+      throw error;
+    }
+  }
+
+  meta(key: string): string | undefined {
+    return this.read(() => (prepared(this.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value);
+  }
+
+  setMeta(key: string, value: string | undefined): void {
+    this.transaction(() => this.#setMeta(key, value));
+  }
+
+  #setMeta(key: string, value: string | undefined): void {
+    if (value === undefined) prepared(this.db, 'DELETE FROM meta WHERE key = ?').run(key);
+    else prepared(this.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Counts a change of a kind, so the CSV mirror knows it must be written again (call inside a transaction). */
+  markChanged(kind: Kind): void {
+    prepared(this.db, "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1").run(`generation:${kind}`);
+  }
+
+  generation(kind: Kind): number {
+    return Number(this.meta(`generation:${kind}`) ?? 0);
+  }
+
+  /** When records of this kind last came from the API (RFC 3339), or undefined when never. */
+  lastSync(kind: Kind): string | undefined {
+    return this.meta(`last_sync:${kind}`);
+  }
+
+  /** Stores records as the API returned them, at `syncedAt`. */
+  upsert<K extends Kind>(kind: K, records: readonly RecordOf<K>[], syncedAt = new Date().toISOString()): void {
+    this.transaction(() => {
+      if (upsertRecords(this.db, kind, records) > 0) this.markChanged(kind);
+      this.#setMeta(`last_sync:${kind}`, syncedAt);
+    });
+  }
+
+  /** Drops records the API says are gone. */
+  remove(kind: Kind, ids: readonly string[]): void {
+    this.transaction(() => {
+      if (deleteRecords(this.db, kind, ids) > 0) this.markChanged(kind);
+    });
+  }
+
+  /** Drops every record of a kind (before a full re-read). */
+  clear(kind: Kind): void {
+    this.transaction(() => {
+      prepared(this.db, `DELETE FROM ${kind}`).run();
+      this.markChanged(kind);
+    });
+  }
+
+  get<K extends Kind>(kind: K, id: string): RecordOf<K> | undefined {
+    return this.read(() => getRecord(this.db, kind, id));
+  }
+
+  page<K extends Kind>(kind: K, filters: Filters[K], window: Window): PageOf<RecordOf<K>> {
+    return this.read(() => listPage(this.db, kind, filters, window));
+  }
+
+  all<K extends Kind>(kind: K, filters: Filters[K] = {}): RecordOf<K>[] {
+    return this.read(() => listAll(this.db, kind, filters));
+  }
+
+  /** The server id a temporary id was given once its create was sent; the id itself otherwise. */
+  resolveId(id: string): string {
+    return this.read(() => (prepared(this.db, 'SELECT server_id FROM temporary_ids WHERE temporary = ?').get(id) as { server_id: string } | undefined)?.server_id ?? id);
+  }
+
+  /**
+   * Queues changes and applies them to the records, in one transaction: either both happen or
+   * neither. `checkCurrent` sees the record before each change (e.g. to refuse an unknown one).
+   * Answers the records as the changes leave them (null once deleted).
+   */
+  queue(changes: readonly Change[], options: { key?: string; checkCurrent?: (change: Change, current: AnyRecord | undefined) => void } = {}): (AnyRecord | null)[] {
+    return this.transaction(() => {
+      const now = new Date().toISOString();
+      const insert = prepared(this.db, 'INSERT INTO outbox (entry, kind, action, target, change, idempotency_key, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      return changes.map((change) => {
+        const current = getRecord(this.db, change.kind, change.target);
+        options.checkCurrent?.(change, current);
+        // The version the change was made on: the one the user expected, else the stored one.
+        const based = 'base_version' in change && change.base_version === undefined && current !== undefined ? { ...change, base_version: current.version } : change;
+        const key = changes.length === 1 && options.key !== undefined ? options.key : randomUUID();
+        insert.run(randomUUID(), change.kind, change.action, change.target, JSON.stringify(based), key, now);
+        return this.#apply(change, current, now);
+      });
+    });
+  }
+
+  /** Applies a change to the stored records (inside a transaction). */
+  #apply(change: Change, current: AnyRecord | undefined, now: string): AnyRecord | null {
+    const next = applyChange(current, change, now);
+    if (next === null) deleteRecords(this.db, change.kind, [change.target]);
+    else upsertRecords(this.db, change.kind, [next as never]);
+    this.markChanged(change.kind);
+    const moved = tasksMovedBy(change);
+    if (moved !== undefined) {
+      const sprint = getRecord(this.db, 'sprints', change.target);
+      const tasks = moved.ids.flatMap((id) => {
+        const task = getRecord(this.db, 'tasks', id);
+        return task === undefined ? [] : [moveTask(task, sprint, moved.sprintId, now)];
+      });
+      upsertRecords(this.db, 'tasks', tasks);
+      this.markChanged('tasks');
+    }
+    return next;
+  }
+
+  /** How many changes wait in the outbox. */
+  pendingCount(): number {
+    return this.read(() => (prepared(this.db, 'SELECT count(*) AS n FROM outbox').get() as { n: number }).n);
+  }
+
+  /**
+   * The queued changes, oldest first. An entry that cannot be read (a damaged row) is never
+   * skipped: the error names it, and it stays queued.
+   */
+  pending(): Entry[] {
+    const rows = this.read(() => prepared(this.db, 'SELECT seq, entry, change, idempotency_key, queued_at FROM outbox ORDER BY seq').all() as OutboxRow[]);
+    return rows.map((row) => {
+      let change: Change;
+      try {
+        change = JSON.parse(row.change) as Change;
+        if (typeof change !== 'object' || change === null || typeof change.kind !== 'string' || typeof change.target !== 'string') throw new Error('not a change');
+      } catch (error) {
+        throw damagedStoreError(`${this.file} (outbox entry ${row.seq}, queued ${row.queued_at})`, error);
+      }
+      return { ...change, seq: row.seq, entry: row.entry, key: row.idempotency_key, queued_at: row.queued_at };
+    });
+  }
+
+  /** True when a change of this record (by its server or temporary id) is still queued. */
+  hasQueued(id: string): boolean {
+    return this.read(() => {
+      const ids = [id, ...(prepared(this.db, 'SELECT temporary FROM temporary_ids WHERE server_id = ?').all(id) as { temporary: string }[]).map((row) => row.temporary)];
+      return ids.some((candidate) => prepared(this.db, 'SELECT 1 FROM outbox WHERE target = ? LIMIT 1').get(candidate) !== undefined);
+    });
+  }
+
+  /**
+   * The server took a queued change: in one transaction the entry leaves the outbox, the
+   * answer replaces the record, and a record created offline trades its temporary id for the
+   * server's (in every record and queued change that refers to it).
+   */
+  settleApplied(entry: Entry, target: string, answer: AnyRecord | null): void {
+    this.transaction(() => {
+      this.#settle(entry, 'applied');
+      if (answer === null) {
+        if (entry.action === 'delete') deleteRecords(this.db, entry.kind, [target]);
+      } else {
+        if (answer.id !== entry.target) {
+          prepared(this.db, 'INSERT OR REPLACE INTO temporary_ids (temporary, kind, server_id) VALUES (?, ?, ?)').run(entry.target, entry.kind, answer.id);
+          deleteRecords(this.db, entry.kind, [entry.target]);
+          this.#renameReferences(entry.target, answer.id);
+        }
+        upsertRecords(this.db, entry.kind, [answer as never]);
+      }
+      this.markChanged(entry.kind);
+    });
+  }
+
+  /** Tasks and sprints that refer to a temporary id refer to the server's id instead. */
+  #renameReferences(temporary: string, serverId: string): void {
+    const rename = (kind: 'tasks' | 'sprints', field: 'project_id' | 'sprint_id'): void => {
+      const ids = (prepared(this.db, `SELECT id FROM ${kind} WHERE ${field} = ?`).all(temporary) as { id: string }[]).map((row) => row.id);
+      const records = ids.flatMap((id) => {
+        const record = getRecord(this.db, kind, id) as (AnyRecord & Record<string, unknown>) | undefined;
+        return record === undefined ? [] : [{ ...record, [field]: serverId }];
+      });
+      if (records.length > 0) {
+        upsertRecords(this.db, kind, records as never[]);
+        this.markChanged(kind);
+      }
+    };
+    rename('tasks', 'project_id');
+    rename('tasks', 'sprint_id');
+    rename('sprints', 'project_id');
+  }
+
+  /** The server refused a queued change: it leaves the outbox and becomes a listed conflict. */
+  settleConflict(conflict: Conflict): void {
+    this.transaction(() => {
+      this.#settle(conflict.entry, 'conflict');
+      prepared(this.db, 'INSERT OR REPLACE INTO conflicts (id, kind, target, entry, reason, remote, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        conflict.id,
+        conflict.kind,
+        conflict.record_id,
+        JSON.stringify(conflict.entry),
+        conflict.reason,
+        conflict.remote === null ? null : JSON.stringify(conflict.remote),
+        conflict.found_at,
+      );
+      if (conflict.remote !== null) {
+        upsertRecords(this.db, conflict.kind, [conflict.remote as never]);
+        this.markChanged(conflict.kind);
+      }
+    });
+  }
+
+  #settle(entry: Entry, outcome: 'applied' | 'conflict'): void {
+    prepared(this.db, 'DELETE FROM outbox WHERE entry = ?').run(entry.entry);
+    prepared(this.db, 'INSERT OR REPLACE INTO settled (entry, outcome, at) VALUES (?, ?, ?)').run(entry.entry, outcome, new Date().toISOString());
+  }
+
+  conflicts(): Conflict[] {
+    const rows = this.read(
+      () =>
+        prepared(this.db, 'SELECT id, kind, target, entry, reason, remote, found_at FROM conflicts ORDER BY found_at, id').all() as {
+          id: string;
+          kind: Kind;
+          target: string;
+          entry: string;
+          reason: string;
+          remote: string | null;
+          found_at: string;
+        }[],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      record_id: row.target,
+      entry: JSON.parse(row.entry) as Entry,
+      reason: row.reason,
+      remote: row.remote === null ? null : (JSON.parse(row.remote) as AnyRecord),
+      found_at: row.found_at,
+    }));
+  }
+
+  removeConflict(id: string): void {
+    this.transaction(() => prepared(this.db, 'DELETE FROM conflicts WHERE id = ?').run(id));
+  }
+
+  /**
+   * Takes the right to send the outbox (one process at a time, so that changes go out in
+   * order); false while another live process holds it. A killed holder's claim is taken over.
+   */
+  claimSync(): boolean {
+    return this.transaction(() => {
+      const holder = Number(this.meta('sync_owner'));
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) return false;
+      this.#setMeta('sync_owner', String(process.pid));
+      return true;
+    });
+  }
+
+  releaseSync(): void {
+    this.transaction(() => {
+      if (this.meta('sync_owner') === String(process.pid)) this.#setMeta('sync_owner', undefined);
+    });
+  }
+}
+
