@@ -13,7 +13,7 @@ import { CliError } from '../errors.js';
 import { isUnreachable } from '../sdk-errors.js';
 import { type Change, isTemporaryId, referencesOf, resolveReferences } from './changes.js';
 import { serverDir, storeFile } from './database.js';
-import type { PushReport } from './push.js';
+import { type PushReport, crashPoint } from './push.js';
 import type { AnyRecord, Kind, RecordOf } from './records.js';
 import type { LocalStore } from './store.js';
 
@@ -234,6 +234,8 @@ export class DataLayer {
         throw new CliError(`${change.target} is not in the local store, so it cannot be changed offline.`, { hint, code: 'not_found' });
       },
     });
+    // For the crash tests: the change is queued and applied locally, not yet reported.
+    crashPoint('queue:committed');
     this.local = { lastSync: store.lastSync(changes[0]?.kind ?? 'tasks') ?? new Date().toISOString(), reason, queued: store.pendingCount() };
     this.#options.onLocal(this.local);
     return results;
