@@ -1,15 +1,14 @@
 // Start-up benchmark of `dtm` (npm run bench -w @dtm/cli), in one run:
 //   node -e 0  |  dtm --version  |  dtm task list --json (against the stateful mock)
 // then, with the mock's `down` fault (connections refused), the same `task list` answered
-// from the local copy: with a fresh circuit breaker (breaker.json deleted before each run: one
-// refused connection, then the fallback) and with the breaker open (no connection at all).
+// from the local store (one refused connection, then the fallback).
 // Times from hyperfine (warm-up, then --runs), peak RSS as the median of /usr/bin/time's
 // maximum resident set size over the same number of runs. Prints a Markdown table and what
 // the fallback adds to the online command.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -119,21 +118,10 @@ try {
   if (down.status !== 202) throw new Error(`could not take the mock down: ${down.status} ${await down.text()}`);
   while (!(await refused(server.url))) await new Promise((resolve) => setTimeout(resolve, 20));
 
-  const breakerFile = join(env.DTM_DATA_DIR, 'breaker.json');
-  // Opened just now by a previous command: the SDK refuses the call without touching the network for 30 s.
-  const openBreaker = `require('fs').writeFileSync(process.argv[1], JSON.stringify({ [process.argv[2]]: { state: 'open', failures: 5, openedAt: Date.now() } }))`;
-  const fallback = [
-    ['dtm task list --json, API refusing connections (fallback)', taskList, ['rm', '-f', breakerFile], () => rmSync(breakerFile, { force: true })],
-    [
-      'dtm task list --json, circuit breaker open (fallback)',
-      taskList,
-      [process.execPath, '-e', `"${openBreaker}"`, breakerFile, server.url],
-      () => writeFileSync(breakerFile, JSON.stringify({ [server.url]: { state: 'open', failures: 5, openedAt: Date.now() } })),
-    ],
-  ];
+  // Each command starts with one attempt (a breaker left open by an earlier command is half-open), refused at once.
+  const fallback = [['dtm task list --json, API refusing connections (fallback)', taskList]];
   // Both must answer from the local copy (exit 3) before they are timed with --ignore-failure.
-  for (const [name, argv, , prepareHere] of fallback) {
-    prepareHere();
+  for (const [name, argv] of fallback) {
     const check = spawnSync(argv[0], [...argv.slice(1), '--debug'], { env, encoding: 'utf8' });
     if (check.status !== 3 || JSON.parse(check.stdout).source !== 'local') {
       throw new Error(`${name}: expected an answer from the local copy (exit 3), got exit ${check.status}:\n${check.stderr}`);

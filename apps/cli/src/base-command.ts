@@ -46,11 +46,11 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     debug: Flags.boolean({ helpGroup: 'GLOBAL', description: 'Print HTTP timings and stack traces on stderr' }),
     offline: Flags.boolean({
       helpGroup: 'GLOBAL',
-      description: 'Work on the local copy without calling the API: reads answer from it, task changes are queued for `dtm sync` (exit code 3)',
+      description: 'Work on the local store without calling the API: reads answer from it, changes are queued for `dtm sync` (exit code 3)',
     }),
     api: Flags.boolean({
       helpGroup: 'GLOBAL',
-      description: 'Always ask the API: fail rather than answer from the local copy when it is unreachable',
+      description: 'Always ask the API: fail rather than answer from the local store when it is unreachable',
     }),
   };
 
@@ -97,7 +97,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     this.#parsed = true;
     this.colors = colorsFor(process.stdout, this.flags['no-color']);
     if (this.flags.offline && this.flags.api) {
-      throw usageError('--offline and --api cannot be used together.', '--offline answers from the local copy; --api never does.');
+      throw usageError('--offline and --api cannot be used together.', '--offline answers from the local store; --api never does.');
     }
     const file = await readConfigFile();
     // `dtm config …` must work even when a saved value is bad, or it could not fix it.

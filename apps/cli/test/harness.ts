@@ -72,6 +72,8 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
       DTM_CONFIG_DIR: configDir,
       DTM_DATA_DIR: dataDir,
       DTM_CREDENTIAL_STORE: 'file',
+      // No background mirror writers outliving the test's commands (a test of the mirror sets inline, or leaves it to the background and waits).
+      DTM_MIRROR: 'off',
     });
     for (const [key, value] of Object.entries(runOptions.env ?? {})) {
       if (value === undefined) Reflect.deleteProperty(env, key);

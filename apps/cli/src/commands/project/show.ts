@@ -32,9 +32,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
       const project = await this.data.read(
         'projects',
         async (client) => {
-          const found = await client.projects.get(id);
-          await this.data.remember('projects', [found]);
-          return found;
+          return this.data.fresh('projects', id, (ifNoneMatch) => client.projects.get(id, { ifNoneMatch }));
         },
         (store) => {
           const local = store.get('projects', id);

@@ -21,8 +21,7 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
     const { sprint, tasks } = await this.data.read(
       'sprints',
       async (client) => {
-        const found = await client.sprints.get(id);
-        await this.data.remember('sprints', [found]);
+        const found = await this.data.fresh('sprints', id, (ifNoneMatch) => client.sprints.get(id, { ifNoneMatch }));
         // The text shows its tasks counted by status; the JSON is the sprint alone.
         const ofSprint = this.json ? [] : await sprintTasks(client, id);
         await this.data.remember('tasks', ofSprint);

@@ -35,10 +35,9 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
       'tasks',
       async (client) => {
         const found = await Promise.all([
-          client.tasks.get(id),
+          this.data.fresh('tasks', id, (ifNoneMatch) => client.tasks.get(id, { ifNoneMatch })),
           this.flags.history ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
         ]);
-        await this.data.remember('tasks', [found[0]]);
         return found;
       },
       (store) => {

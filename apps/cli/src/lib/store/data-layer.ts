@@ -78,14 +78,14 @@ export class DataLayer {
     return this.#store;
   }
 
-  /** The store, which must hold data of this API for an answer from it. */
-  async #syncedStore(apiError: unknown, kind: Kind): Promise<LocalStore> {
+  /** The store, which must hold data of this API (of `kind`, for an answer from it). */
+  async #syncedStore(apiError: unknown, kind: Kind | undefined): Promise<LocalStore> {
     const store = await this.store();
-    if (store === undefined || store.lastSync(kind) === undefined) {
+    if (store === undefined || (kind === undefined ? !store.hasSynced() : store.lastSync(kind) === undefined)) {
       const { apiUrl } = this.#options;
-      const noun = kind === 'tasks' ? 'task' : kind.slice(0, -1);
+      const noun = kind === undefined || kind === 'tasks' ? 'task' : kind.slice(0, -1);
       const hint = `Nothing was synced from ${apiUrl} to the local store yet: run a command while the API is reachable first (e.g. \`dtm ${noun} list --all\` or \`dtm sync\`).`;
-      if (apiError === undefined) throw new CliError(`There is no local copy of the ${kind} of ${apiUrl}.`, { hint, code: 'no_local_copy' });
+      if (apiError === undefined) throw new CliError(`There is no local copy of the ${kind ?? 'data'} of ${apiUrl}.`, { hint, code: 'no_local_copy' });
       throw new CliError(describeError(apiError).message, { hint, code: 'unreachable', cause: apiError });
     }
     return store;
@@ -161,6 +161,19 @@ export class DataLayer {
     return result;
   }
 
+  /**
+   * One record from the API, asked for with the stored version as If-None-Match: a 304 (the
+   * `get` answers null) means the stored copy is current, and it is the answer. Kept like remember().
+   */
+  async fresh<K extends Kind>(kind: K, id: string, get: (ifNoneMatch: number | undefined) => Promise<RecordOf<K> | null>): Promise<RecordOf<K>> {
+    const known = this.#options.fallbackEnabled ? (await this.store())?.get(kind, id) : undefined;
+    const answer = await get(known?.version);
+    if (answer === null && known === undefined) throw new Error(`the API answered 304 Not Modified for ${id}, which was asked for without If-None-Match`);
+    const record = answer ?? (known as RecordOf<K>);
+    await this.remember(kind, [record]);
+    return record;
+  }
+
   /** Keeps what the API returned. Never fails the command: a problem with the store is a --debug line. */
   async remember<K extends Kind>(kind: K, records: readonly RecordOf<K>[]): Promise<void> {
     await this.#keep(`save ${records.length} ${kind}`, (store) => {
@@ -224,7 +237,8 @@ export class DataLayer {
 
   /** Queues changes (one transaction with applying them to the store); answers each record as it is now. */
   async queue(changes: readonly Change[], reason: string, apiError?: unknown, key?: string): Promise<(AnyRecord | null)[]> {
-    const store = await this.#syncedStore(apiError, changes[0]?.kind ?? 'tasks');
+    // Changes are queued only for an API that was reached before: a mistyped --api-url must not collect them.
+    const store = await this.#syncedStore(apiError, undefined);
     const results = store.queue(changes, {
       ...(key === undefined ? {} : { key }),
       checkCurrent: (change, current) => {

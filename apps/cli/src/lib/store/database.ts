@@ -1,9 +1,9 @@
 // The local store's database: one SQLite file per API server, in a folder of its own under
 // the data dir (`servers/<host>_<port>-<hash>/store.db`), so that another `--api-url` never
-// touches this server's data. WAL mode with synchronous=FULL: a change reported as queued is
+// touches this server's data. WAL mode; the outbox's transactions are synchronous=FULL: a change reported as queued is
 // on disk. Concurrent `dtm` processes wait for each other through SQLite's busy timeout.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -55,12 +55,15 @@ export function damagedStoreError(file: string, cause: unknown): CliError {
 export function openDatabase(dir: string, apiUrl: string): Database {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = storeFile(dir);
+  // Created private before SQLite opens it (its -wal and -shm files take the same mode).
+  closeSync(openSync(file, 'a', 0o600));
   const Driver = sqlite();
   let db: Database | undefined;
   try {
     db = new Driver(file, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // The outbox's transactions switch to FULL (LocalStore.durable); the records are a cache.
+    db.pragma('synchronous = NORMAL');
     migrate(db);
     const owner = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'api_url'").get();
     if (owner === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('api_url', ?)").run(apiUrl);

@@ -101,7 +101,7 @@ export async function importLegacy(dataDir: string): Promise<LegacyImport | unde
     const store = LocalStore.open(dataDir, url);
     try {
       const copies = url === owner ? await readCopies(dataDir, notes) : [];
-      queued[url] = store.transaction(() => {
+      queued[url] = store.durable(() => {
         for (const [kind, records] of copies) upsertRecords(store.db, kind, records as never[]);
         for (const [kind, , lastSync] of copies) store.setMeta(`last_sync:${kind}`, lastSync ?? new Date().toISOString());
         for (const [temporary, server] of Object.entries(ids)) prepared(store.db, 'INSERT OR IGNORE INTO temporary_ids (temporary, kind, server_id) VALUES (?, ?, ?)').run(temporary, 'tasks', server);

@@ -8,7 +8,6 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alive } from '../files.js';
-import { csvHeader, csvRows } from './csv.js';
 import { type Kind, type RecordOf, countRecords, eachRecord, kinds } from './records.js';
 import type { LocalStore } from './store.js';
 
@@ -26,6 +25,8 @@ const rowsPerWrite = 500;
 
 /** Writes one kind's file: to a temporary file first, then renamed over the old one (a reader sees the old or the new file, whole). */
 async function writeKind<K extends Kind>(store: LocalStore, kind: K): Promise<void> {
+  // Loaded here: a command that only checks whether the mirror is stale does not pay for the CSV modules.
+  const { csvHeader, csvRows } = await import('./csv.js');
   const generation = store.generation(kind);
   const file = mirrorFile(store, kind);
   const temporary = `${file}.${process.pid}.tmp`;

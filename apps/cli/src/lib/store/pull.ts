@@ -45,14 +45,17 @@ async function pullFrom(client: DtmClient, store: LocalStore, cursor: string | u
     const page = await client.changes.list({ limit: pageSize, ...(next === undefined ? {} : { cursor: next }), ...(wait > 0 ? { wait } : {}) }, options.signal === undefined ? {} : { signal: options.signal });
     store.transaction(() => {
       const syncedAt = new Date().toISOString();
+      const queued = store.queuedIds();
       for (const change of page.items) {
         const kind = kindOf[change.kind];
         seen.get(kind)?.add(change.id);
         // A record with changes still queued keeps its local state: the queue goes out first.
-        if (store.hasQueued(change.id)) continue;
-        if (change.op === 'delete' || change.record === undefined) report.deleted += deleteRecords(store.db, kind, [change.id]);
-        else report.upserted += upsertRecords(store.db, kind, [change.record as never]);
-        store.markChanged(kind);
+        if (queued.has(change.id)) continue;
+        const changed =
+          change.op === 'delete' || change.record === undefined ? deleteRecords(store.db, kind, [change.id]) : upsertRecords(store.db, kind, [change.record as never]);
+        if (change.op === 'delete') report.deleted += changed;
+        else report.upserted += changed;
+        if (changed > 0) store.markChanged(kind);
       }
       for (const kind of kinds) store.setMeta(`last_sync:${kind}`, syncedAt);
       store.setMeta('cursor', page.next_cursor);
@@ -68,10 +71,11 @@ async function pullFrom(client: DtmClient, store: LocalStore, cursor: string | u
 /** After a full read: drops what the server no longer has (records created offline and records with queued changes stay). */
 function sweep(store: LocalStore, seen: Map<Kind, Set<string>>): number {
   return store.transaction(() => {
+    const queued = store.queuedIds();
     let deleted = 0;
     for (const [kind, listed] of seen) {
       const ids = (prepared(store.db, `SELECT id FROM ${kind}`).all() as { id: string }[]).map((row) => row.id);
-      const gone = ids.filter((id) => !listed.has(id) && !isTemporaryId(id) && !store.hasQueued(id));
+      const gone = ids.filter((id) => !listed.has(id) && !isTemporaryId(id) && !queued.has(id));
       if (gone.length > 0) {
         deleted += deleteRecords(store.db, kind, gone);
         store.markChanged(kind);
@@ -85,9 +89,10 @@ function sweep(store: LocalStore, seen: Map<Kind, Set<string>>): number {
 export function replaceKind<K extends Kind>(store: LocalStore, kind: K, records: readonly RecordOf<K>[]): void {
   store.transaction(() => {
     const listed = new Set<string>();
+    const queued = store.queuedIds();
     for (const record of records) {
       listed.add(record.id);
-      if (!store.hasQueued(record.id)) upsertRecords(store.db, kind, [record]);
+      if (!queued.has(record.id)) upsertRecords(store.db, kind, [record]);
     }
     store.markChanged(kind);
     store.setMeta(`last_sync:${kind}`, new Date().toISOString());

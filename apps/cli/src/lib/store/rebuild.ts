@@ -71,7 +71,7 @@ export function prepareRebuild(dataDir: string, apiUrl: string): { store: LocalS
   const movedAside = `${file}.damaged-${new Date().toISOString().replaceAll(':', '-')}`;
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, movedAside + suffix);
   const store = LocalStore.open(dataDir, apiUrl);
-  store.transaction(() => {
+  store.durable(() => {
     for (const table of carried) {
       for (const row of rows[table]) {
         const columns = Object.keys(row);

@@ -75,6 +75,20 @@ export class LocalStore {
     }
   }
 
+  /**
+   * A transaction that is on disk when it returns (synchronous=FULL): for the outbox. Records are
+   * a cache the API can give again, so their transactions skip the fsync (NORMAL, still atomic
+   * and consistent in WAL mode); the next durable commit carries them to disk too.
+   */
+  durable<T>(work: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.transaction(work);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
   read<T>(work: () => T): T {
     try {
       return work();
@@ -157,7 +171,7 @@ export class LocalStore {
    * Answers the records as the changes leave them (null once deleted).
    */
   queue(changes: readonly Change[], options: { key?: string; checkCurrent?: (change: Change, current: AnyRecord | undefined) => void } = {}): (AnyRecord | null)[] {
-    return this.transaction(() => {
+    return this.durable(() => {
       const now = new Date().toISOString();
       const insert = prepared(this.db, 'INSERT INTO outbox (entry, kind, action, target, change, idempotency_key, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
       return changes.map((change) => {
@@ -214,6 +228,22 @@ export class LocalStore {
     });
   }
 
+  /** Every record with a change still queued, by its temporary and (once sent) its server id. */
+  queuedIds(): Set<string> {
+    return this.read(() => {
+      const ids = new Set((prepared(this.db, 'SELECT DISTINCT target FROM outbox').all() as { target: string }[]).map((row) => row.target));
+      for (const row of prepared(this.db, 'SELECT temporary, server_id FROM temporary_ids').all() as { temporary: string; server_id: string }[]) {
+        if (ids.has(row.temporary)) ids.add(row.server_id);
+      }
+      return ids;
+    });
+  }
+
+  /** True when anything was ever synced from the API into this store. */
+  hasSynced(): boolean {
+    return this.read(() => prepared(this.db, "SELECT 1 FROM meta WHERE key LIKE 'last_sync:%' LIMIT 1").get() !== undefined);
+  }
+
   /** True when a change of this record (by its server or temporary id) is still queued. */
   hasQueued(id: string): boolean {
     return this.read(() => {
@@ -228,7 +258,7 @@ export class LocalStore {
    * server's (in every record and queued change that refers to it).
    */
   settleApplied(entry: Entry, target: string, answer: AnyRecord | null): void {
-    this.transaction(() => {
+    this.durable(() => {
       this.#settle(entry, 'applied');
       if (answer === null) {
         if (entry.action === 'delete') deleteRecords(this.db, entry.kind, [target]);
@@ -264,7 +294,7 @@ export class LocalStore {
 
   /** The server refused a queued change: it leaves the outbox and becomes a listed conflict. */
   settleConflict(conflict: Conflict): void {
-    this.transaction(() => {
+    this.durable(() => {
       this.#settle(conflict.entry, 'conflict');
       prepared(this.db, 'INSERT OR REPLACE INTO conflicts (id, kind, target, entry, reason, remote, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         conflict.id,
