@@ -20,25 +20,25 @@ export const kinds: readonly Kind[] = ['tasks', 'projects', 'sprints'];
 export const statusRank: Record<Task['status'], number> = { pending: 0, in_progress: 1, blocked: 2, completed: 3, cancelled: 4 };
 export const priorityRank: Record<Task['priority'], number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
-type Row = Record<string, string | number | null>;
+type Row = (string | number | null)[];
 
-/** The columns each kind's table keeps beside its JSON, taken from the record. */
+/** The columns each kind's table keeps beside its JSON, taken from the record (in the order of columnNames). */
 const columnsOf: { [K in Kind]: (record: RecordOf<K>) => Row } = {
-  tasks: (task) => ({
-    status_rank: statusRank[task.status],
-    priority_rank: priorityRank[task.priority],
-    project_id: task.project_id,
-    sprint_id: task.sprint_id,
-    assignee: task.assignee,
-    title: task.title,
-    description: task.description,
-    due_date: task.due_date,
-    created_at: task.created_at,
-    updated_at: task.updated_at,
-    updated_ms: Date.parse(task.updated_at),
-  }),
-  projects: (project) => ({ status: project.status, name: project.name, description: project.description }),
-  sprints: (sprint) => ({ status: sprint.status, project_id: sprint.project_id, start_date: sprint.start_date }),
+  tasks: (task) => [
+    statusRank[task.status],
+    priorityRank[task.priority],
+    task.project_id,
+    task.sprint_id,
+    task.assignee,
+    task.title,
+    task.description,
+    task.due_date,
+    task.created_at,
+    task.updated_at,
+    Date.parse(task.updated_at),
+  ],
+  projects: (project) => [project.status, project.name, project.description],
+  sprints: (sprint) => [sprint.status, sprint.project_id, sprint.start_date],
 };
 
 const columnNames: Record<Kind, readonly string[]> = {
@@ -65,7 +65,7 @@ function upsertSql(kind: Kind): string {
   const updates = columns.filter((column) => column !== 'id').map((column) => `${column} = excluded.${column}`);
   // Unchanged rows are not written: the answer says whether the store changed (and the mirror must).
   return (
-    `INSERT INTO ${kind} (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
+    `INSERT INTO ${kind} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
     `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')} WHERE ${kind}.data IS NOT excluded.data`
   );
 }
@@ -76,7 +76,7 @@ export function upsertRecords<K extends Kind>(db: Database, kind: K, records: re
   const statement = prepared(db, upsertSql(kind));
   let changed = 0;
   for (const record of records) {
-    changed += statement.run({ id: record.id, version: record.version, data: JSON.stringify(record), ...columnsOf[kind](record) }).changes;
+    changed += statement.run(record.id, record.version, JSON.stringify(record), ...columnsOf[kind](record)).changes;
   }
   return changed;
 }
