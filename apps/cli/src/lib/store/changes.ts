@@ -41,6 +41,13 @@ export function isTemporaryId(id: string): boolean {
   return /^(TASK|PRJ|SPR)-L[0-9a-f]{8}$/.test(id);
 }
 
+/** The changes sent with If-Match: updates and deletions of every kind, and task completions. */
+export type VersionedChange = Extract<Change, { action: 'update' | 'delete' }> | Extract<Change, { kind: 'tasks'; action: 'complete' }>;
+
+export function takesBaseVersion(change: Change): change is VersionedChange {
+  return change.action === 'update' || change.action === 'delete' || (change.kind === 'tasks' && change.action === 'complete');
+}
+
 /** The version a change was made on, when it names one. */
 export function baseVersion(change: Change): number | undefined {
   return 'base_version' in change ? change.base_version : undefined;

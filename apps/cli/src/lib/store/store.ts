@@ -3,7 +3,7 @@
 // breaker, when each kind was last synced). Every method is one transaction.
 import { randomUUID } from 'node:crypto';
 import { alive } from '../files.js';
-import { type Change, type Entry, applyChange, moveTask, tasksMovedBy } from './changes.js';
+import { type Change, type Entry, applyChange, moveTask, takesBaseVersion, tasksMovedBy } from './changes.js';
 import { type Database, damagedStoreError, isDamaged, openDatabase, serverDir, storeFile } from './database.js';
 import {
   type AnyRecord,
@@ -178,7 +178,7 @@ export class LocalStore {
         const current = getRecord(this.db, change.kind, change.target);
         options.checkCurrent?.(change, current);
         // The version the change was made on: the one the user expected, else the stored one.
-        const based = 'base_version' in change && change.base_version === undefined && current !== undefined ? { ...change, base_version: current.version } : change;
+        const based = takesBaseVersion(change) && change.base_version === undefined && current !== undefined ? { ...change, base_version: current.version } : change;
         const key = changes.length === 1 && options.key !== undefined ? options.key : randomUUID();
         insert.run(randomUUID(), change.kind, change.action, change.target, JSON.stringify(based), key, now);
         return this.#apply(change, current, now);
