@@ -1,12 +1,11 @@
-// Writes while the server is down: queued in the outbox, applied to the local copy, sent by
-// `dtm sync` exactly once, with conflicts for tasks that changed on the server meanwhile.
-import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Writes while the server is down: queued in the store's outbox and applied to the store in
+// one transaction, sent by `dtm sync` exactly once, with conflicts for tasks that changed on
+// the server meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DtmClient, type Task, type TaskPage } from '@dtm/sdk';
-import { readCollection } from '../../src/lib/offline/local-copy.js';
+import { LocalStore } from '../../src/lib/store/store.js';
 import { type Sandbox, sandbox } from '../harness.js';
+import { outboxRows, storedRecords } from './support/store-files.js';
 
 let box: Sandbox;
 let api: DtmClient;
@@ -25,11 +24,12 @@ async function down(): Promise<void> {
   await box.server.setFaults({ down: true });
 }
 
+// The breaker the failed calls opened is not reset: the next command's first call is its probe.
 async function up(): Promise<void> {
   await box.server.setFaults({ down: false });
-  // The breaker saved by the failed calls would hold commands off for its cool-down.
-  await rm(join(box.dataDir, 'breaker.json'), { force: true });
 }
+
+const storedTask = (id: string): Task | undefined => storedRecords(box.dataDir, box.url, 'tasks').find((task) => task.id === id);
 
 async function serverTasks(title: string): Promise<Task[]> {
   const page = await api.tasks.list({ q: title, limit: 100 });
@@ -48,7 +48,7 @@ describe('writes while the server is down', () => {
   });
   afterAll(up);
 
-  it('task create is queued (exit 3, a TASK-L… id, source local) and is in the local copy', async () => {
+  it('task create is queued (exit 3, a TASK-L… id, source local) and is in the local store', async () => {
     const result = await box.run(['task', 'create', '--title', 'Offline, "quoted" one', '--priority', 'high', '--json']);
     expect(result.code, result.stderr).toBe(3);
     const task = JSON.parse(result.stdout) as Local<Task>;
@@ -56,11 +56,11 @@ describe('writes while the server is down', () => {
     expect(task.id).toMatch(/^TASK-L[0-9a-f]{8}$/);
     temporary = task.id;
     expect(result.stderr).toMatch(/Offline: queued \(the API at .+ is unreachable\); 1 change waiting for `dtm sync`\./);
-    const copy = await readCollection('tasks', { dir: box.dataDir });
-    expect(copy?.records.find((record) => record.id === temporary)?.title).toBe('Offline, "quoted" one');
+    expect(storedTask(temporary)?.title).toBe('Offline, "quoted" one');
+    expect(outboxRows(box.dataDir, box.url).map((row) => [row.kind, row.action, row.target])).toEqual([['tasks', 'create', temporary]]);
   });
 
-  it('update, complete and delete are queued too and show in the local copy at once', async () => {
+  it('update, complete and delete are queued too and show in the local store at once', async () => {
     const updated = await box.run(['task', 'update', temporary, '--status', 'in_progress', '--json']);
     expect(updated.code, updated.stderr).toBe(3);
     expect(JSON.parse(updated.stdout)).toMatchObject({ id: temporary, status: 'in_progress', version: 2 });
@@ -83,20 +83,23 @@ describe('writes while the server is down', () => {
     expect(shown.code).toBe(1);
   });
 
-  it('a task not in the local copy cannot be changed offline: exit 1, nothing queued', async () => {
+  it('a task not in the local store cannot be changed offline: exit 1, nothing queued', async () => {
+    const before = outboxRows(box.dataDir, box.url).length;
     const result = await box.run(['task', 'update', 'TASK-999999', '--status', 'blocked']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cannot reach the DTM API');
-    expect(result.stderr).toContain('Only tasks in the local copy can be changed offline');
+    expect(result.stderr).toContain('Only records in the local store can be changed offline');
+    expect(outboxRows(box.dataDir, box.url)).toHaveLength(before);
   });
 
   it('status sync lists the six queued changes (exit 3, no API call)', async () => {
     const result = await box.run(['status', 'sync', '--json']);
     expect(result.code, result.stderr).toBe(3);
-    const status = JSON.parse(result.stdout) as { pending: number; conflicts: number; pending_changes: { action: string }[] };
+    const status = JSON.parse(result.stdout) as { pending: number; conflicts: number; pending_changes: { kind: string; action: string }[] };
     expect(status.pending).toBe(6);
     expect(status.conflicts).toBe(0);
     expect(status.pending_changes.map((change) => change.action)).toEqual(['create', 'update', 'update', 'complete', 'delete', 'create']);
+    expect(new Set(status.pending_changes.map((change) => change.kind))).toEqual(new Set(['tasks']));
   });
 
   it('dtm sync while the server is still down fails (exit 1) and keeps everything queued', async () => {
@@ -109,7 +112,7 @@ describe('writes while the server is down', () => {
     await up();
     const result = await box.run(['sync', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ applied: 6, conflicts: [], remaining: 0 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ applied: 6, conflicts: [], remaining: 0, pulled: { deleted: expect.any(Number) as number } });
 
     const [created] = await serverTasks('Offline, "quoted" one');
     expect(await serverTasks('Offline, "quoted" one')).toHaveLength(1);
@@ -118,18 +121,18 @@ describe('writes while the server is down', () => {
     expect(await api.tasks.get((made['Keep me'] as Task).id)).toMatchObject({ priority: 'critical' });
     expect(await api.tasks.get((made['Finish me'] as Task).id)).toMatchObject({ status: 'completed', completion_notes: 'done offline' });
     await expect(api.tasks.get((made['Drop me'] as Task).id)).rejects.toMatchObject({ status: 404 });
-    expect(existsSync(join(box.dataDir, 'outbox.ndjson'))).toBe(false);
+    expect(outboxRows(box.dataDir, box.url)).toEqual([]);
 
-    // The temporary id still names the task, now by its server id; the local copy has the server's record.
+    // The temporary id still names the task, now by its server id; the store has the server's record.
     const shown = await box.json<Task>(['task', 'show', temporary]);
     expect(shown.id).toBe(created?.id);
-    const copy = await readCollection('tasks', { dir: box.dataDir });
-    expect(copy?.records.some((task) => task.id === temporary)).toBe(false);
-    expect(copy?.records.find((task) => task.id === created?.id)).toEqual(created);
+    expect(storedTask(temporary)).toBeUndefined();
+    expect(storedTask(created?.id ?? '')).toEqual(created);
+    expect(storedTask((made['Drop me'] as Task).id)).toBeUndefined();
 
     const again = await box.run(['sync', '--json']);
-    expect(JSON.parse(again.stdout)).toEqual({ applied: 0, conflicts: [], remaining: 0 });
-    expect((await box.run(['sync'])).stdout).toBe('✓ Nothing was queued: the server has every change.\n');
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: 0, conflicts: [], remaining: 0 });
+    expect((await box.run(['sync'])).stdout).toMatch(/^✓ Nothing was queued: the server has every change\.\n✓ Pulled the changes from the server: 0 records updated, 0 deleted\.\n$/);
     expect(await serverTasks('Second offline task')).toHaveLength(1);
   });
 });
@@ -154,15 +157,23 @@ describe('while another dtm is sending the outbox', () => {
     await down();
     expect((await box.run(['task', 'update', task.id, '--priority', 'high'])).code).toBe(3);
     await up();
-    // A live process holds the sync lock: this test's own.
-    await writeFile(join(box.dataDir, 'sync.lock'), String(process.pid));
+    // A live process holds the right to send the outbox: this test's own.
+    const claim = (owner: string | undefined): void => {
+      const store = LocalStore.open(box.dataDir, box.url);
+      try {
+        store.setMeta('sync_owner', owner);
+      } finally {
+        store.close();
+      }
+    };
+    claim(String(process.pid));
     try {
       const result = await box.run(['task', 'update', task.id, '--priority', 'low']);
       expect(result.code, result.stderr).toBe(3);
       expect(result.stderr).toContain(`Offline: queued (earlier changes of ${task.id} are still queued); 2 changes waiting`);
       expect((await api.tasks.get(task.id)).priority).toBe('medium');
     } finally {
-      await rm(join(box.dataDir, 'sync.lock'), { force: true });
+      claim(undefined);
     }
     expect(JSON.parse((await box.run(['sync', '--json'])).stdout)).toMatchObject({ applied: 2, conflicts: [], remaining: 0 });
     expect(await api.tasks.get(task.id)).toMatchObject({ priority: 'low', version: task.version + 2 });
@@ -178,8 +189,9 @@ describe('conflicts', () => {
     await api.tasks.update(task.id, { title: serverTitle });
     const result = await box.run(['sync', '--json']);
     expect(result.code, result.stderr).toBe(3);
-    const report = JSON.parse(result.stdout) as { applied: number; conflicts: { id: string; task_id: string; reason: string }[] };
-    const conflict = report.conflicts.find((candidate) => candidate.task_id === task.id);
+    const report = JSON.parse(result.stdout) as { applied: number; conflicts: { id: string; kind: string; record_id: string; reason: string }[] };
+    const conflict = report.conflicts.find((candidate) => candidate.record_id === task.id);
+    expect(conflict?.kind).toBe('tasks');
     expect(conflict?.reason).toContain(`${task.id} changed on the server since version 1 (now version 2)`);
     return { task, id: conflict?.id ?? '' };
   }
@@ -195,19 +207,19 @@ describe('conflicts', () => {
 
     const resolved = await box.run(['sync', 'resolve', id, '--keep', 'local', '--json']);
     expect(resolved.code, resolved.stderr).toBe(0);
-    expect(JSON.parse(resolved.stdout)).toMatchObject({ conflict: id, kept: 'local', task: { title: 'A: mine', version: 3 } });
+    expect(JSON.parse(resolved.stdout)).toMatchObject({ conflict: id, kind: 'tasks', record_id: task.id, kept: 'local', record: { title: 'A: mine', version: 3 } });
+    expect(storedTask(task.id)).toMatchObject({ title: 'A: mine', version: 3 });
     expect((await api.tasks.get(task.id)).title).toBe('A: mine');
     expect(JSON.parse((await box.run(['sync', '--conflicts', '--json'])).stdout)).toEqual([]);
   });
 
-  it('--keep remote drops the offline change and refreshes the local copy; by task id too', async () => {
+  it('--keep remote drops the offline change and refreshes the local store; by task id too', async () => {
     const { task } = await conflictOn('Conflict B', 'B: mine', 'B: theirs');
     const resolved = await box.run(['sync', 'resolve', task.id, '--keep', 'remote']);
     expect(resolved.code, resolved.stderr).toBe(0);
     expect(resolved.stdout).toContain(`${task.id}: kept the server’s version (version 2)`);
     expect((await api.tasks.get(task.id)).title).toBe('B: theirs');
-    const copy = await readCollection('tasks', { dir: box.dataDir });
-    expect(copy?.records.find((record) => record.id === task.id)?.title).toBe('B: theirs');
+    expect(storedTask(task.id)?.title).toBe('B: theirs');
     const unknown = await box.run(['sync', 'resolve', 'nope', '--keep', 'remote']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('There are no open conflicts.');
@@ -215,7 +227,7 @@ describe('conflicts', () => {
 });
 
 describe('task bulk-update offline', () => {
-  it('matches against the local copy, queues one change per task, and sync applies them', async () => {
+  it('matches against the local store, queues one change per task, and sync applies them', async () => {
     const ids: string[] = [];
     for (const title of ['Bulk 1', 'Bulk 2', 'Bulk 3']) ids.push((await box.json<Task>(['task', 'create', '--title', title, '--assignee', 'bulky'])).id);
     await down();
@@ -233,7 +245,7 @@ describe('task bulk-update offline', () => {
 });
 
 describe('two dtm processes writing offline at the same time', () => {
-  it('lose nothing: every change is queued, in the local copy, and sent once', async () => {
+  it('lose nothing: every change is queued, in the local store, and sent once', async () => {
     await down();
     const writer = async (name: string): Promise<number[]> => {
       const codes: number[] = [];
@@ -242,10 +254,8 @@ describe('two dtm processes writing offline at the same time', () => {
     };
     const codes = await Promise.all([writer('Writer one'), writer('Writer two')]);
     expect(codes.flat()).toEqual(Array.from({ length: 16 }, () => 3));
-    const copy = await readCollection('tasks', { dir: box.dataDir });
-    expect(copy?.records.filter((task) => task.title.startsWith('Writer ')).length).toBe(16);
-    const lines = (await readFile(join(box.dataDir, 'outbox.ndjson'), 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(16);
+    expect(storedRecords(box.dataDir, box.url, 'tasks').filter((task) => task.title.startsWith('Writer ')).length).toBe(16);
+    expect(outboxRows(box.dataDir, box.url)).toHaveLength(16);
     await up();
     expect(JSON.parse((await box.run(['sync', '--json'])).stdout)).toMatchObject({ applied: 16, remaining: 0 });
     const page = await api.tasks.list({ q: 'Writer', limit: 100 });
