@@ -1,14 +1,15 @@
-// How fast a read fails over to the local copy: the spawned `dtm` makes one attempt only, and
+// How fast a read fails over to the local store: the spawned `dtm` makes one attempt only, and
 // does not wait out the backoff, when the API refuses connections or accepts them and never
 // answers (then within DTM_AUTH_TIMEOUT, not DTM_REQUEST_TIMEOUT).
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskPage } from '@dtm/sdk';
 import type { MetricsEntry } from '../../src/lib/metrics-log.js';
 import { type Result, type Sandbox, sandbox } from '../harness.js';
+import { metaValue } from './support/store-files.js';
 
 const list = ['task', 'list', '--limit', '5', '--json'];
 type LocalPage = TaskPage & { source?: string; last_sync?: string };
@@ -34,13 +35,12 @@ describe('with the API refusing connections', () => {
     await box.login();
     online = await box.json<TaskPage>(list.slice(0, -1));
     await box.server.setFaults({ down: true });
-    await rm(join(box.dataDir, 'breaker.json'), { force: true });
   });
   afterAll(async () => {
     await box.stop();
   });
 
-  it('task list answers from the local copy after exactly one connection attempt', async () => {
+  it('task list answers from the local store after exactly one connection attempt', async () => {
     const result = await box.run([...list, '--debug']);
     expect(result.code, result.stderr).toBe(3);
     const page = JSON.parse(result.stdout) as LocalPage;
@@ -48,13 +48,11 @@ describe('with the API refusing connections', () => {
     expect(page.items).toEqual(online.items);
     expect(listAttempts(result)).toEqual([1]);
     expect(await lastListCall(box)).toMatchObject({ attempts: 1, status: null, ok: false });
-    // One failure: the breaker is not open yet, the next command tries the server again.
-    const saved = JSON.parse(await readFile(join(box.dataDir, 'breaker.json'), 'utf8')) as Record<string, unknown>;
-    expect(saved[box.url]).toMatchObject({ state: 'closed', failures: 1 });
+    // One failure, kept in the store: the breaker is not open yet, the next command tries the server again.
+    expect(JSON.parse(metaValue(box.dataDir, box.url, 'breaker') ?? 'null')).toMatchObject({ state: 'closed', failures: 1 });
   });
 
   it('with --api (no fallback) the SDK still retries before giving up', async () => {
-    await rm(join(box.dataDir, 'breaker.json'), { force: true });
     const result = await box.run([...list, '--api', '--debug']);
     expect(result.code).toBe(1);
     expect(listAttempts(result)).toEqual([3]);
