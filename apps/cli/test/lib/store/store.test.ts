@@ -179,6 +179,36 @@ describe('settle', () => {
     expect(store.db.prepare('SELECT outcome FROM settled WHERE entry = ?').get(entry?.entry)).toEqual({ outcome: 'applied' });
   });
 
+  it('changes of the record still queued behind the settled one stay applied on top of the server’s answer', () => {
+    store.upsert('tasks', [makeTask('TASK-000001', { version: 2 })]);
+    store.queue([
+      { kind: 'tasks', action: 'update', target: 'TASK-000001', body: { title: 'first' } },
+      { kind: 'tasks', action: 'update', target: 'TASK-000001', body: { priority: 'high' } },
+    ]);
+    const [first] = store.pending();
+    // The sync stops after the first change (killed, or the API went away): the second stays queued.
+    store.settleApplied(first as Entry, 'TASK-000001', makeTask('TASK-000001', { title: 'first', version: 3, updated_at: '2026-02-01T00:00:00Z' }));
+    expect(store.get('tasks', 'TASK-000001')).toMatchObject({ title: 'first', priority: 'high', version: 4 });
+    // A change made offline now is based on the version the queued one leads to, as the server will have it.
+    store.queue([{ kind: 'tasks', action: 'update', target: 'TASK-000001', body: { assignee: 'bob' } }]);
+    expect(store.pending().map((entry) => ('base_version' in entry ? entry.base_version : null))).toEqual([3, 4]);
+  });
+
+  it('a record created offline keeps its queued changes once it has its server id; a queued delete keeps it deleted', () => {
+    store.queue([
+      { kind: 'projects', action: 'create', target: 'PRJ-L0000000a', body: { name: 'Offline' } },
+      { kind: 'projects', action: 'update', target: 'PRJ-L0000000a', body: { description: 'queued' } },
+      { kind: 'tasks', action: 'create', target: 'TASK-L0000000b', body: { title: 'gone soon' } },
+      { kind: 'tasks', action: 'delete', target: 'TASK-L0000000b' },
+    ]);
+    const [createProject, , createTask] = store.pending() as [Entry, Entry, Entry];
+    store.settleApplied(createProject, 'PRJ-L0000000a', { ...project, id: 'PRJ-042', name: 'Offline' });
+    expect(store.get('projects', 'PRJ-042')).toMatchObject({ name: 'Offline', description: 'queued', version: 2 });
+    store.settleApplied(createTask, 'TASK-L0000000b', makeTask('TASK-000042', { title: 'gone soon' }));
+    expect(store.get('tasks', 'TASK-000042')).toBeUndefined();
+    expect(store.get('tasks', 'TASK-L0000000b')).toBeUndefined();
+  });
+
   it('a create trades its temporary id for the server’s, in the records and changes that name it', () => {
     store.queue([
       { kind: 'projects', action: 'create', target: 'PRJ-L0000000a', body: { name: 'Offline' } },
