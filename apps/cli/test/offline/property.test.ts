@@ -356,6 +356,8 @@ async function traced<T>(world: World, user: User, args: readonly string[], work
 let box: Sandbox;
 let api: DtmClient;
 let runs = 0;
+/** Data dirs of runs not finished yet (a run cut short by the time limit never reaches its finally). */
+const open = new Set<Client>();
 
 beforeAll(async () => {
   box = await sandbox({ tasks: 0 });
@@ -364,6 +366,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await box.stop();
+  await Promise.all([...open].map((client) => client.dispose()));
 });
 
 /** One run: a fresh pair of stores and two fresh tasks on the shared server, the actions, the final syncs and checks. */
@@ -371,6 +374,7 @@ async function runActions(actions: Action[]): Promise<void> {
   // Ends with a letter: no run's key is a prefix of another's (they are searched for with `q`).
   const run = `prop${process.pid}r${++runs}z`;
   const [a, b] = await Promise.all([newClient(box, 'A'), newClient(box, 'B')]);
+  open.add(a).add(b);
   const world = new World(run, api, a, b);
   stats.runs++;
   try {
@@ -420,6 +424,8 @@ async function runActions(actions: Action[]): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message}\n\nsteps of run ${run}:\n  ${world.trace.join('\n  ')}`, { cause: error });
   } finally {
+    open.delete(a);
+    open.delete(b);
     await Promise.all([a.dispose(), b.dispose()]);
   }
 }
