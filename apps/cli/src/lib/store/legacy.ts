@@ -100,7 +100,9 @@ export async function importLegacy(dataDir: string): Promise<LegacyImport | unde
   for (const url of urls) {
     const store = LocalStore.open(dataDir, url);
     try {
-      const copies = url === owner ? await readCopies(dataDir, notes) : [];
+      // A store with data already (the import ran before and was killed before the files were
+      // moved) keeps it: the CSV copy is older, and would bring back records sent or deleted since.
+      const copies = url === owner && !store.hasSynced() ? await readCopies(dataDir, notes) : [];
       queued[url] = store.durable(() => {
         for (const [kind, records] of copies) upsertRecords(store.db, kind, records as never[]);
         for (const [kind, , lastSync] of copies) store.setMeta(`last_sync:${kind}`, lastSync ?? new Date().toISOString());
