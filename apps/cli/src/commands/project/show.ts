@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { projectFields } from '../../lib/contract-extra.js';
 import { projectId, projectWithTasks } from '../../lib/projects.js';
+import { isTemporaryId } from '../../lib/store/changes.js';
 import { selectFields } from '../../lib/render/json.js';
 import { projectDetails, projectWithTasksText } from '../../lib/render/projects.js';
 
@@ -27,7 +28,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
   };
 
   async run(): Promise<void> {
-    const id = projectId(this.args.id);
+    const id = await this.data.resolveId(projectId(this.args.id));
     if (!this.flags['include-tasks']) {
       const project = await this.data.read(
         'projects',
@@ -39,6 +40,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
           if (local === undefined) throw this.notInLocalCopy(id);
           return local;
         },
+        isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
       );
       this.print(project, (result) => projectDetails(result, this.colors));
       return;

@@ -3,6 +3,7 @@ import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
 import { countByStatus, sprintId, sprintTasks } from '../../lib/sprints.js';
+import { isTemporaryId } from '../../lib/store/changes.js';
 
 export default class SprintShow extends DtmCommand<typeof SprintShow> {
   static override canFallBack = true;
@@ -17,7 +18,7 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
   };
 
   async run(): Promise<void> {
-    const id = sprintId(this.args.id);
+    const id = await this.data.resolveId(sprintId(this.args.id));
     const { sprint, tasks } = await this.data.read(
       'sprints',
       async (client) => {
@@ -32,6 +33,7 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
         if (local === undefined) throw this.notInLocalCopy(id);
         return { sprint: local, tasks: this.json ? [] : store.all('tasks', { sprint_id: id }) };
       },
+      isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
     );
     if (this.json) {
       this.print(sprint, () => '');
