@@ -212,9 +212,13 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     if (this.flags.debug) process.stderr.write(`${this.colors.dim(`debug: ${line}`)}\n`);
   }
 
-  /** The command is done once the store is closed (the CSV mirror is written in the background). */
+  /** The command is done once the store is closed (the CSV mirror is written in the background) and the output is out. */
   protected override async finally(error: Error | undefined): Promise<unknown> {
     await this.#data?.finish();
+    // oclif ends the process with process.exit() for a non-zero exit code, which would cut off
+    // what is still on its way into a pipe (a large `--json` answered locally, exit 3).
+    await new Promise((resolve) => process.stdout.write('', resolve));
+    await new Promise((resolve) => process.stderr.write('', resolve));
     return super.finally(error);
   }
 

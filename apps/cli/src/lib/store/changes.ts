@@ -28,6 +28,8 @@ export type Entry = Change & {
   /** Sent as Idempotency-Key, the same on every attempt. */
   key: string;
   queued_at: string;
+  /** When it was first sent, if it was (a kill before it was settled leaves this set). */
+  sent_at?: string;
 };
 
 const prefixes: Record<Kind, string> = { tasks: 'TASK-L', projects: 'PRJ-L', sprints: 'SPR-L' };

@@ -24,7 +24,12 @@ export function crashPoint(name: string): void {
   if (process.env.DTM_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
 
-type Outcome = { applied: AnyRecord | null } | { conflict: string; remote: AnyRecord | null };
+/**
+ * What the server made of a change. `nextBase`: the version the record's next queued change
+ * (made on top of this one) is to be sent on — the server's answer, or, when the server had
+ * moved on without this change, the old base, so that the next one is checked strictly too.
+ */
+type Outcome = { applied: AnyRecord | null; nextBase?: number } | { conflict: string; remote: AnyRecord | null };
 
 function getRecordFromApi(client: DtmClient, kind: Kind, id: string): Promise<AnyRecord> {
   return kind === 'tasks' ? client.tasks.get(id) : kind === 'projects' ? client.projects.get(id) : client.sprints.get(id);
@@ -103,9 +108,11 @@ export function alreadyApplied(remote: AnyRecord, change: Change): boolean {
   return false;
 }
 
-async function send(client: DtmClient, change: Change, key: string): Promise<Outcome> {
+async function send(client: DtmClient, change: Change, key: string, sentBefore: boolean): Promise<Outcome> {
+  const base = baseVersion(change);
   try {
-    return { applied: await sendChange(client, change, key) };
+    const answer = await sendChange(client, change, key);
+    return answer === null ? { applied: null } : { applied: answer, nextBase: answer.version };
   } catch (error) {
     if (!isApiError(error) || error.status === 401 || error.status === 403 || error.status === 429 || error.status >= 500) throw error;
     const { target } = change;
@@ -116,7 +123,12 @@ async function send(client: DtmClient, change: Change, key: string): Promise<Out
     }
     const remote = change.action === 'create' ? null : await remoteOf(client, change.kind, target);
     if (change.action !== 'create' && remote === null) return change.action === 'delete' ? { applied: null } : { conflict: gone, remote };
-    if (remote !== null && alreadyApplied(remote, change)) return { applied: remote };
+    if (remote !== null && alreadyApplied(remote, change)) {
+      // Sent before (the process was killed before it could settle), and exactly one change
+      // since the base: that was this one. Otherwise someone else got there first.
+      const ours = sentBefore && base !== undefined && remote.version === base + 1;
+      return { applied: remote, ...(ours ? { nextBase: remote.version } : base === undefined ? {} : { nextBase: base }) };
+    }
     if (error.status === 412) {
       return { conflict: `${target} changed on the server since version ${String(baseVersion(change))} (now version ${remote?.version ?? '?'})`, remote };
     }
@@ -140,10 +152,10 @@ async function refreshMovedTasks(client: DtmClient, store: LocalStore, change: C
  */
 export async function push(client: DtmClient, store: LocalStore): Promise<PushReport> {
   const report: PushReport = { applied: 0, conflicts: [], remaining: 0 };
-  const queue = store.pending();
   /** Records with a conflicted change in this run: their later changes conflict as well. */
   const blocked = new Map<string, string>();
-  for (const [index, entry] of queue.entries()) {
+  // One entry at a time, read as it is now: settling a change may rebase the next one of its record.
+  for (let entry = store.nextPending(0); entry !== undefined; entry = store.nextPending(entry.seq)) {
     const change = resolveReferences(entry, (id) => store.resolveId(id));
     const target = change.target;
     const unsent = [target, ...referencesOf(change)].find((id) => isTemporaryId(id) && !(entry.action === 'create' && id === target));
@@ -155,17 +167,18 @@ export async function push(client: DtmClient, store: LocalStore): Promise<PushRe
       outcome = { conflict: `${unsent} was never created on the server`, remote: null };
     } else {
       try {
-        outcome = await send(client, change, entry.key);
+        store.markSent(entry);
+        outcome = await send(client, change, entry.key, entry.sent_at !== undefined);
       } catch (error) {
         if (!isUnreachable(error) && !(isApiError(error) && (error.status >= 500 || error.status === 429))) throw error;
         report.stoppedBy = error;
-        report.remaining = queue.length - index;
+        report.remaining = store.pendingCount();
         break;
       }
     }
     crashPoint('sync:sent');
     if ('applied' in outcome) {
-      store.settleApplied(entry, target, outcome.applied);
+      store.settleApplied(entry, target, outcome.applied, outcome.nextBase);
       crashPoint('sync:settled');
       report.applied++;
       await refreshMovedTasks(client, store, change).catch(() => undefined);

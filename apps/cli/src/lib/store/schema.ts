@@ -38,7 +38,9 @@ export const migrations: readonly string[] = [
     kind TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
     change TEXT NOT NULL,
     idempotency_key TEXT NOT NULL,
-    queued_at TEXT NOT NULL
+    queued_at TEXT NOT NULL,
+    -- Set before the change is sent: a resend after a crash knows it may have reached the server.
+    sent_at TEXT
   );
   CREATE INDEX outbox_by_target ON outbox (target);
 

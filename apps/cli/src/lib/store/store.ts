@@ -41,6 +41,7 @@ interface OutboxRow {
   change: string;
   idempotency_key: string;
   queued_at: string;
+  sent_at: string | null;
 }
 
 export class LocalStore {
@@ -215,17 +216,25 @@ export class LocalStore {
    * skipped: the error names it, and it stays queued.
    */
   pending(): Entry[] {
-    const rows = this.read(() => prepared(this.db, 'SELECT seq, entry, change, idempotency_key, queued_at FROM outbox ORDER BY seq').all() as OutboxRow[]);
-    return rows.map((row) => {
-      let change: Change;
-      try {
-        change = JSON.parse(row.change) as Change;
-        if (typeof change !== 'object' || change === null || typeof change.kind !== 'string' || typeof change.target !== 'string') throw new Error('not a change');
-      } catch (error) {
-        throw damagedStoreError(`${this.file} (outbox entry ${row.seq}, queued ${row.queued_at})`, error);
-      }
-      return { ...change, seq: row.seq, entry: row.entry, key: row.idempotency_key, queued_at: row.queued_at };
-    });
+    const rows = this.read(() => prepared(this.db, 'SELECT seq, entry, change, idempotency_key, queued_at, sent_at FROM outbox ORDER BY seq').all() as OutboxRow[]);
+    return rows.map((row) => this.#entryOf(row));
+  }
+
+  /** The oldest queued change after `seq` (as it is now: settling one change may rebase the next). */
+  nextPending(seq: number): Entry | undefined {
+    const row = this.read(() => prepared(this.db, 'SELECT seq, entry, change, idempotency_key, queued_at, sent_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT 1').get(seq) as OutboxRow | undefined);
+    return row === undefined ? undefined : this.#entryOf(row);
+  }
+
+  #entryOf(row: OutboxRow): Entry {
+    let change: Change;
+    try {
+      change = JSON.parse(row.change) as Change;
+      if (typeof change !== 'object' || change === null || typeof change.kind !== 'string' || typeof change.target !== 'string') throw new Error('not a change');
+    } catch (error) {
+      throw damagedStoreError(`${this.file} (outbox entry ${row.seq}, queued ${row.queued_at})`, error);
+    }
+    return { ...change, seq: row.seq, entry: row.entry, key: row.idempotency_key, queued_at: row.queued_at, ...(row.sent_at === null ? {} : { sent_at: row.sent_at }) };
   }
 
   /** Every record with a change still queued, by its temporary and (once sent) its server id. */
@@ -252,14 +261,21 @@ export class LocalStore {
     });
   }
 
+  /** Notes that a change is about to be sent (not fsync'd: only a kill of the process has to be survived here). */
+  markSent(entry: Entry): void {
+    this.transaction(() => prepared(this.db, 'UPDATE outbox SET sent_at = ? WHERE entry = ? AND sent_at IS NULL').run(new Date().toISOString(), entry.entry));
+  }
+
   /**
    * The server took a queued change: in one transaction the entry leaves the outbox, the
    * answer replaces the record, and a record created offline trades its temporary id for the
-   * server's (in every record and queued change that refers to it).
+   * server's (in every record and queued change that refers to it). `nextBase` becomes the
+   * version the record's next queued change is sent on (If-Match): it was made on top of this one.
    */
-  settleApplied(entry: Entry, target: string, answer: AnyRecord | null): void {
+  settleApplied(entry: Entry, target: string, answer: AnyRecord | null, nextBase?: number): void {
     this.durable(() => {
       this.#settle(entry, 'applied');
+      if (nextBase !== undefined) this.#rebaseNext(entry, target, nextBase);
       if (answer === null) {
         if (entry.action === 'delete') deleteRecords(this.db, entry.kind, [target]);
       } else {
@@ -298,6 +314,23 @@ export class LocalStore {
       if (record === null) break;
     }
     return record;
+  }
+
+  /** The record's next queued change (by any of its ids) is sent on `version`. */
+  #rebaseNext(entry: Entry, target: string, version: number): void {
+    const ids = [...new Set([target, entry.target, ...(prepared(this.db, 'SELECT temporary FROM temporary_ids WHERE server_id = ?').all(target) as { temporary: string }[]).map((row) => row.temporary)])];
+    const next = prepared(this.db, `SELECT seq, change FROM outbox WHERE kind = ? AND target IN (${ids.map(() => '?').join(', ')}) ORDER BY seq LIMIT 1`).get(entry.kind, ...ids) as
+      | { seq: number; change: string }
+      | undefined;
+    if (next === undefined) return;
+    let change: Change;
+    try {
+      change = JSON.parse(next.change) as Change;
+    } catch {
+      return; // an unreadable entry stops the next `dtm sync` with its number (see pending())
+    }
+    if (!takesBaseVersion(change)) return;
+    prepared(this.db, 'UPDATE outbox SET change = ? WHERE seq = ?').run(JSON.stringify({ ...change, base_version: version }), next.seq);
   }
 
   /** Tasks and sprints that refer to a temporary id refer to the server's id instead. */
