@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DtmClient, type Project, type Sprint, type Task, type TaskPage } from '@dtm/sdk';
 import { type RunningMockServer, startMockServer } from '@dtm/mock-server';
 import { parseCsv } from '../../src/lib/store/csv.js';
@@ -23,6 +23,10 @@ beforeAll(async () => {
   await api.auth.login({ username: box.username, password: box.password });
   // Changes are queued, and reads answered, only for an API the CLI has read from.
   for (const noun of ['task', 'project', 'sprint']) expect((await box.run([noun, 'list', '--all'])).code).toBe(0);
+});
+afterEach(async () => {
+  // A test that failed half-way must not leave the server down for the next one.
+  await box.server.setFaults({ down: false });
 });
 afterAll(async () => {
   await box.stop();
@@ -235,6 +239,8 @@ describe('the defects of the CSV-era offline layer (issue 9)', () => {
   it('6: after the server is back, `dtm sync`, `dtm status health` and `dtm task list` succeed at once although the offline commands opened the breaker', async () => {
     for (const args of [['sync'], ['status', 'health'], ['task', 'list', '--limit', '3', '--json']]) {
       await openBreaker();
+      // Something for `dtm sync` to send, so that it must reach the API.
+      if (args[0] === 'sync') expect((await box.run(['task', 'create', '--title', 'Defect six, queued'])).code).toBe(3);
       // No breaker state is deleted: the command itself must find that the API is back.
       await box.server.setFaults({ down: false });
       const result = await box.run(args);
@@ -242,6 +248,7 @@ describe('the defects of the CSV-era offline layer (issue 9)', () => {
       expect(result.stderr).not.toMatch(/treated as down|Offline:/);
       if (args[0] === 'task') expect(JSON.parse(result.stdout)).not.toHaveProperty('source');
     }
+    expect(await serverTasksTitled('Defect six, queued')).toHaveLength(1);
   });
 
   it('7: project create/update/delete and sprint create/update/start/complete/add-tasks are queued offline and sent by `dtm sync`', async () => {
