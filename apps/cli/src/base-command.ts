@@ -67,6 +67,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   /** False until init() has parsed the command line; catch() may run before that. */
   #parsed = false;
   protected args!: Args<T>;
+  /** Every positional argument, in order (what a command with `strict = false` takes beyond its args). */
+  protected positional: string[] = [];
   protected settings!: Settings;
   /** Fields selected with `--json a,b`, or undefined for everything. */
   protected fields: string[] | undefined;
@@ -85,7 +87,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   override async init(): Promise<void> {
     await super.init();
     this.#extractFields();
-    const { args, flags } = await this.parse({
+    const { args, flags, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof DtmCommand).baseFlags,
       enableJsonFlag: false,
@@ -94,6 +96,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as Flags<T>;
     this.args = args as Args<T>;
+    this.positional = argv as string[];
     this.#parsed = true;
     this.colors = colorsFor(process.stdout, this.flags['no-color']);
     if (this.flags.offline && this.flags.api) {

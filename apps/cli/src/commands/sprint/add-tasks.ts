@@ -25,15 +25,8 @@ export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
   };
 
   async run(): Promise<void> {
-    // With strict off, every positional argument is in argv: the sprint id, then the tasks.
-    const { argv } = await this.parse({
-      flags: SprintAddTasks.flags,
-      baseFlags: DtmCommand.baseFlags,
-      enableJsonFlag: false,
-      args: SprintAddTasks.args,
-      strict: false,
-    });
-    const [first, ...rest] = argv as string[];
+    // The sprint id, then the tasks (strict is off: they are all positional arguments).
+    const [first, ...rest] = this.positional;
     const id = await this.data.resolveId(sprintId(first ?? this.args.id));
     const ids = taskIds(rest);
     let result: SprintTaskAssignmentResult = { sprint_id: id, task_ids: ids };

@@ -18,14 +18,8 @@ export default class SprintRemoveTasks extends DtmCommand<typeof SprintRemoveTas
   };
 
   async run(): Promise<void> {
-    const { argv } = await this.parse({
-      flags: SprintRemoveTasks.flags,
-      baseFlags: DtmCommand.baseFlags,
-      enableJsonFlag: false,
-      args: SprintRemoveTasks.args,
-      strict: false,
-    });
-    const [first, ...rest] = argv as string[];
+    // The sprint id, then the tasks (strict is off: they are all positional arguments).
+    const [first, ...rest] = this.positional;
     const id = await this.data.resolveId(sprintId(first ?? this.args.id));
     const ids = taskIds(rest);
     // One change per task (the API takes them one at a time), in order.

@@ -97,11 +97,12 @@ export default class Sync extends DtmCommand<typeof Sync> {
     const end = (): void => {
       stop.abort();
     };
+    const stopped = (): boolean => stop.signal.aborted;
     process.once('SIGINT', end);
     process.once('SIGTERM', end);
     this.note(`Watching ${this.settings.apiUrl} for changes (Ctrl-C to stop).`);
     try {
-      while (!stop.signal.aborted) {
+      while (!stopped()) {
         try {
           if (store.pendingCount() > 0) await this.data.push(client, store, true);
           const report = await pull(client, store, { wait: waitSeconds, signal: stop.signal });
@@ -110,7 +111,8 @@ export default class Sync extends DtmCommand<typeof Sync> {
             await scheduleMirror(store, this.settings.apiUrl);
           }
         } catch (error) {
-          if (stop.signal.aborted) break;
+          // Ctrl-C aborts the long-poll: that is the end, not a failure.
+          if (stopped()) break;
           this.note(`${new Date().toISOString()} ${describeError(error).message}; trying again.`);
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }

@@ -143,7 +143,7 @@ export async function importLegacy(dataDir: string): Promise<LegacyImport | unde
 
 function withoutBookkeeping(entry: LegacyEntry): Omit<Change, 'kind'> {
   const { entry: _id, key: _key, api_url: _url, queued_at: _at, ...change } = entry;
-  return change as Omit<Change, 'kind'>;
+  return change;
 }
 
 type Copy = [Kind, unknown[], string | undefined];

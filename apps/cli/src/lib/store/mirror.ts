@@ -24,7 +24,7 @@ export function staleKinds(store: LocalStore): Kind[] {
 const rowsPerWrite = 500;
 
 /** Writes one kind's file: to a temporary file first, then renamed over the old one (a reader sees the old or the new file, whole). */
-async function writeKind<K extends Kind>(store: LocalStore, kind: K): Promise<void> {
+async function writeKind(store: LocalStore, kind: Kind): Promise<void> {
   // Loaded here: a command that only checks whether the mirror is stale does not pay for the CSV modules.
   const { csvHeader, csvRows } = await import('./csv.js');
   const generation = store.generation(kind);
@@ -39,7 +39,7 @@ async function writeKind<K extends Kind>(store: LocalStore, kind: K): Promise<vo
     const snapshot = store.db.transaction(() => ({ count: countRecords(store.db, kind), lastSync: store.lastSync(kind) ?? new Date().toISOString() }));
     const { count, lastSync } = snapshot();
     await write(csvHeader(kind, count, lastSync));
-    let batch: RecordOf<K>[] = [];
+    let batch: RecordOf<Kind>[] = [];
     for (const record of eachRecord(store.db, kind)) {
       batch.push(record);
       if (batch.length === rowsPerWrite) {

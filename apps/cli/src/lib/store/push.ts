@@ -4,7 +4,7 @@
 // moved on becomes a conflict for `dtm sync resolve`, never an overwrite.
 import type { DtmClient, Sprint, Task } from '@dtm/sdk';
 import { isApiError, isUnreachable, serverDetail } from '../sdk-errors.js';
-import { type Change, type Entry, baseVersion, isTemporaryId, referencesOf, resolveReferences, tasksMovedBy } from './changes.js';
+import { type Change, baseVersion, isTemporaryId, referencesOf, resolveReferences, tasksMovedBy } from './changes.js';
 import type { AnyRecord, Kind } from './records.js';
 import type { Conflict, LocalStore } from './store.js';
 

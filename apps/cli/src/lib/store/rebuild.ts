@@ -2,7 +2,6 @@
 // queued. A store that opens is cleared in place; a damaged one is moved aside (never deleted)
 // after what can be read of its outbox, temporary ids and conflicts is carried over to a new one.
 import { existsSync, renameSync } from 'node:fs';
-import type { DtmClient } from '@dtm/sdk';
 import { CliError } from '../errors.js';
 import { type Database, isDamaged, openReadOnly, serverDir, storeFile } from './database.js';
 import { kinds } from './records.js';

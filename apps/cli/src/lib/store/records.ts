@@ -47,16 +47,16 @@ const columnNames: Record<Kind, readonly string[]> = {
   sprints: ['status', 'project_id', 'start_date'],
 };
 
-type Statement = BetterSqlite3.Statement<unknown[]>;
+type Statement = BetterSqlite3.Statement;
 
 const statements = new WeakMap<Database, Map<string, Statement>>();
 
 /** A prepared statement, prepared once per database. */
 export function prepared(db: Database, sql: string): Statement {
   let cache = statements.get(db);
-  if (cache === undefined) statements.set(db, (cache = new Map()));
+  if (cache === undefined) statements.set(db, (cache = new Map<string, Statement>()));
   let statement = cache.get(sql);
-  if (statement === undefined) cache.set(sql, (statement = db.prepare<unknown[]>(sql)));
+  if (statement === undefined) cache.set(sql, (statement = db.prepare(sql)));
   return statement;
 }
 

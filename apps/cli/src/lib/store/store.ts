@@ -104,7 +104,7 @@ export class LocalStore {
   }
 
   setMeta(key: string, value: string | undefined): void {
-    this.transaction(() => this.#setMeta(key, value));
+    this.transaction(() => { this.#setMeta(key, value); });
   }
 
   #setMeta(key: string, value: string | undefined): void {
@@ -229,8 +229,9 @@ export class LocalStore {
   #entryOf(row: OutboxRow): Entry {
     let change: Change;
     try {
-      change = JSON.parse(row.change) as Change;
-      if (typeof change !== 'object' || change === null || typeof change.kind !== 'string' || typeof change.target !== 'string') throw new Error('not a change');
+      const parsed = JSON.parse(row.change) as Partial<Change> | null;
+      if (typeof parsed !== 'object' || parsed === null || typeof parsed.kind !== 'string' || typeof parsed.target !== 'string') throw new Error('not a change');
+      change = parsed as Change;
     } catch (error) {
       throw damagedStoreError(`${this.file} (outbox entry ${row.seq}, queued ${row.queued_at})`, error);
     }
