@@ -21,13 +21,19 @@ describe('dtm auth token on a terminal', () => {
     Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
     stdout = '';
     stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    // Like a real stream, the write calls its callback (the command waits for its output to be out).
+    const written = (rest: unknown[]): true => {
+      const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
+      callback?.();
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
       stdout += String(chunk);
-      return true;
+      return written(rest);
     });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
       stderr += String(chunk);
-      return true;
+      return written(rest);
     });
   });
   afterEach(async () => {
