@@ -37,7 +37,11 @@ it('keeps the store and the mirror current until SIGINT', async () => {
   watcher = child;
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', (code) => {
+      resolve(code);
+    });
+  });
   await eventually(() => stderr.includes('Watching'));
 
   const api = new DtmClient({ baseUrl: box.url, retries: 0 });
