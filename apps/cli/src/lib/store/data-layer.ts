@@ -255,7 +255,7 @@ export class DataLayer {
     return results;
   }
 
-  /** After the output: the CSV mirror is brought up to date in the background, and the store closed. */
+  /** After the output: the CSV mirror is brought up to date in the background. */
   async finish(): Promise<void> {
     const store = this.#store;
     if (store === undefined) return;
@@ -264,10 +264,10 @@ export class DataLayer {
       await scheduleMirror(store, this.#options.apiUrl);
     } catch (error) {
       this.#options.debug(`could not start the CSV mirror: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      store.close();
-      this.#store = undefined;
     }
+    // Not closed: closing checkpoints the write-ahead log into the database file (an fsync on
+    // the command's path); left open, SQLite checkpoints it when it has grown, in some later
+    // write, and the next process reads it as it is.
   }
 }
 
