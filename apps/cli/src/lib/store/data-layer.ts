@@ -120,14 +120,14 @@ export class DataLayer {
   /** Sends the outbox holding the sync claim; `wait` for another sender to finish (else undefined at once). */
   async push(client: DtmClient, store: LocalStore, wait: boolean): Promise<PushReport | undefined> {
     const { push } = await import('./push.js');
-    for (let delay = 5; !store.claimSync(); delay = Math.min(delay * 2, 100)) {
+    for (let delay = 5; !store.claim('sync'); delay = Math.min(delay * 2, 100)) {
       if (!wait) return undefined;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
     try {
       return await push(client, store);
     } finally {
-      store.releaseSync();
+      store.release('sync');
     }
   }
 

@@ -3,7 +3,7 @@
 // touches this server's data. WAL mode; the outbox's transactions are synchronous=FULL: a change reported as queued is
 // on disk. Concurrent `dtm` processes wait for each other through SQLite's busy timeout.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -55,8 +55,9 @@ export function damagedStoreError(file: string, cause: unknown): CliError {
 export function openDatabase(dir: string, apiUrl: string): Database {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = storeFile(dir);
+  const created = !existsSync(file);
   // Created private before SQLite opens it (its -wal and -shm files take the same mode).
-  closeSync(openSync(file, 'a', 0o600));
+  if (created) closeSync(openSync(file, 'a', 0o600));
   const Driver = sqlite();
   let db: Database | undefined;
   try {
@@ -74,11 +75,7 @@ export function openDatabase(dir: string, apiUrl: string): Database {
     throw error;
   }
   // Says which server the folder belongs to, for a person looking at the data dir.
-  try {
-    writeFileSync(join(dir, 'server.txt'), `${apiUrl}\n`, { mode: 0o600, flag: 'wx' });
-  } catch {
-    // already there
-  }
+  if (created) writeFileSync(join(dir, 'server.txt'), `${apiUrl}\n`, { mode: 0o600 });
   return db;
 }
 

@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { alive } from '../files.js';
 import { type Kind, type RecordOf, countRecords, eachRecord, kinds } from './records.js';
 import type { LocalStore } from './store.js';
 
@@ -66,24 +65,16 @@ async function writeKind(store: LocalStore, kind: Kind): Promise<void> {
  */
 export async function writeMirror(store: LocalStore): Promise<void> {
   for (;;) {
-    if (!claim(store)) return;
+    if (!store.claim('mirror')) return;
     try {
       for (const kind of staleKinds(store)) await writeKind(store, kind);
     } finally {
-      store.setMeta('mirror_owner', undefined);
+      store.release('mirror');
     }
     if (staleKinds(store).length === 0) return;
   }
 }
 
-function claim(store: LocalStore): boolean {
-  return store.transaction(() => {
-    const holder = Number(store.meta('mirror_owner'));
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) return false;
-    store.setMeta('mirror_owner', String(process.pid));
-    return true;
-  });
-}
 
 
 /**

@@ -148,7 +148,7 @@ async function refreshMovedTasks(client: DtmClient, store: LocalStore, change: C
 /**
  * Sends every queued change, oldest first. Stops at the first change the API cannot be reached
  * for (it stays queued, with everything after it); an authentication error is thrown. Call
- * with the sync claimed (LocalStore.claimSync) so that no other process sends at the same time.
+ * with the sync claimed (LocalStore.claim('sync')) so that no other process sends at the same time.
  */
 export async function push(client: DtmClient, store: LocalStore): Promise<PushReport> {
   const report: PushReport = { applied: 0, conflicts: [], remaining: 0 };

@@ -406,22 +406,24 @@ export class LocalStore {
   }
 
   /**
-   * Takes the right to send the outbox (one process at a time, so that changes go out in
-   * order); false while another live process holds it. A killed holder's claim is taken over.
+   * Takes a job that one process at a time may do — `sync` (sending the outbox, so that changes
+   * go out in order) or `mirror` (writing the CSV mirror); false while another live process holds
+   * it. A killed holder's claim is taken over.
    */
-  claimSync(): boolean {
+  claim(job: 'sync' | 'mirror'): boolean {
     return this.transaction(() => {
-      const holder = Number(this.meta('sync_owner'));
+      const holder = Number(this.meta(`${job}_owner`));
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) return false;
-      this.#setMeta('sync_owner', String(process.pid));
+      this.#setMeta(`${job}_owner`, String(process.pid));
       return true;
     });
   }
 
-  releaseSync(): void {
+  release(job: 'sync' | 'mirror'): void {
     this.transaction(() => {
-      if (this.meta('sync_owner') === String(process.pid)) this.#setMeta('sync_owner', undefined);
+      if (this.meta(`${job}_owner`) === String(process.pid)) this.#setMeta(`${job}_owner`, undefined);
     });
   }
+
 }
 

@@ -265,19 +265,19 @@ describe('an outbox row that cannot be read', () => {
   });
 });
 
-describe('claimSync: one sender at a time', () => {
+describe('claim("sync"): one sender at a time', () => {
   it('a live holder keeps it; a dead one’s claim is taken over; release lets the next in', async () => {
-    expect(store.claimSync()).toBe(true);
-    expect(store.claimSync()).toBe(true); // this process again
-    store.releaseSync();
+    expect(store.claim('sync')).toBe(true);
+    expect(store.claim('sync')).toBe(true); // this process again
+    store.release('sync');
     store.setMeta('sync_owner', String(process.ppid));
-    expect(store.claimSync()).toBe(false);
+    expect(store.claim('sync')).toBe(false);
     const child = spawn(process.execPath, ['-e', '0']);
     const pid = child.pid ?? 0;
     await new Promise((resolve) => child.once('exit', resolve));
     store.setMeta('sync_owner', String(pid));
-    expect(store.claimSync()).toBe(true);
-    store.releaseSync();
+    expect(store.claim('sync')).toBe(true);
+    store.release('sync');
     expect(store.meta('sync_owner')).toBeUndefined();
   });
 });
