@@ -1,3 +1,4 @@
+import type { Task } from '@dtm/sdk';
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { taskPriorities, taskStatuses } from '../../lib/contract.js';
@@ -96,10 +97,18 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     const client = await this.client();
     const progress = await startProgress({ enabled: showProgress(this.json), label: 'Updating', unit: 'tasks', total: targets.length });
     let outcome: Awaited<ReturnType<typeof runBulkUpdate>>;
+    // The updated tasks are kept in the store a thousand at a time (a commit per batch of 100 costs more than the rows).
+    let updated: Task[] = [];
+    const keep = async (): Promise<void> => {
+      const tasks = updated;
+      updated = [];
+      if (tasks.length > 0) await this.data.remember('tasks', tasks);
+    };
     try {
       const bulk = async (request: Parameters<typeof client.tasks.bulk>[0]): ReturnType<typeof client.tasks.bulk> => {
         const response = await client.tasks.bulk(request);
-        await this.data.remember('tasks', response.results.flatMap((result) => (result.task === undefined ? [] : [result.task])));
+        for (const result of response.results) if (result.task !== undefined) updated.push(result.task);
+        if (updated.length >= 1000) await keep();
         return response;
       };
       outcome = await runBulkUpdate(bulk, targets, changes, {
@@ -111,6 +120,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       });
     } finally {
       progress.stop();
+      await keep();
     }
     const result: BulkUpdateResult = {
       matched: targets.length,

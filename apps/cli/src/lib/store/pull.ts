@@ -46,16 +46,26 @@ async function pullFrom(client: DtmClient, store: LocalStore, cursor: string | u
     store.transaction(() => {
       const syncedAt = new Date().toISOString();
       const queued = store.queuedIds();
+      // Each change is the record's whole state (or its deletion): per id, the last one counts.
+      const latest = new Map<Kind, Map<string, FeedChange>>(kinds.map((kind) => [kind, new Map()]));
       for (const change of page.items) {
         const kind = kindOf[change.kind];
         seen.get(kind)?.add(change.id);
         // A record with changes still queued keeps its local state: the queue goes out first.
-        if (queued.has(change.id)) continue;
-        const changed =
-          change.op === 'delete' || change.record === undefined ? deleteRecords(store.db, kind, [change.id]) : upsertRecords(store.db, kind, [change.record as never]);
-        if (change.op === 'delete') report.deleted += changed;
-        else report.upserted += changed;
-        if (changed > 0) store.markChanged(kind);
+        if (!queued.has(change.id)) latest.get(kind)?.set(change.id, change);
+      }
+      for (const [kind, changes] of latest) {
+        const upserts: RecordOf<Kind>[] = [];
+        const deletes: string[] = [];
+        for (const change of changes.values()) {
+          if (change.op === 'delete' || change.record === undefined) deletes.push(change.id);
+          else upserts.push(change.record);
+        }
+        const upserted = upsertRecords(store.db, kind, upserts as never[]);
+        const deleted = deleteRecords(store.db, kind, deletes);
+        report.upserted += upserted;
+        report.deleted += deleted;
+        if (upserted + deleted > 0) store.markChanged(kind);
       }
       for (const kind of kinds) store.setMeta(`last_sync:${kind}`, syncedAt);
       store.setMeta('cursor', page.next_cursor);
@@ -90,10 +100,8 @@ export function replaceKind<K extends Kind>(store: LocalStore, kind: K, records:
   store.transaction(() => {
     const listed = new Set<string>();
     const queued = store.queuedIds();
-    for (const record of records) {
-      listed.add(record.id);
-      if (!queued.has(record.id)) upsertRecords(store.db, kind, [record]);
-    }
+    for (const record of records) listed.add(record.id);
+    upsertRecords(store.db, kind, records.filter((record) => !queued.has(record.id)));
     store.markChanged(kind);
     store.setMeta(`last_sync:${kind}`, new Date().toISOString());
     sweep(store, new Map([[kind, listed]]));

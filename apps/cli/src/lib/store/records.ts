@@ -70,10 +70,11 @@ function upsertSql(kind: Kind): string {
   );
 }
 
+const upsertSqlOf = Object.fromEntries(kinds.map((kind) => [kind, upsertSql(kind)])) as Record<Kind, string>;
 
 /** Writes these records as the API returned them; answers how many rows changed. Call inside a transaction for many. */
 export function upsertRecords<K extends Kind>(db: Database, kind: K, records: readonly RecordOf<K>[]): number {
-  const statement = prepared(db, upsertSql(kind));
+  const statement = prepared(db, upsertSqlOf[kind]);
   let changed = 0;
   for (const record of records) {
     changed += statement.run(record.id, record.version, JSON.stringify(record), ...columnsOf[kind](record)).changes;
