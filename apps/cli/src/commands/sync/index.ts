@@ -60,11 +60,14 @@ export default class Sync extends DtmCommand<typeof Sync> {
     if (!(waitMs >= 1000 && waitMs <= 30_000)) throw usageError(`--interval must be between 1s and 30s, got ${this.flags.interval}.`);
 
     let movedAside: string | undefined;
+    // Where the damaged store went when even its queued changes could not be read from it.
+    let outboxLostIn: string | undefined;
     if (this.flags.rebuild) {
       const { prepareRebuild } = await import('../../lib/store/rebuild.js');
       const prepared = prepareRebuild(dataDir(), this.settings.apiUrl);
       movedAside = prepared.report.movedAside;
-      if (movedAside !== undefined) this.note(`The damaged store was moved to ${movedAside}; ${prepared.report.kept} queued change${prepared.report.kept === 1 ? '' : 's'} carried over.`);
+      if (prepared.report.lost.includes('outbox')) outboxLostIn = movedAside;
+      else if (movedAside !== undefined) this.note(`The damaged store was moved to ${movedAside}; ${prepared.report.kept} queued change${prepared.report.kept === 1 ? '' : 's'} carried over.`);
       prepared.store.close();
     }
     const store = (await this.data.store(true)) as LocalStore;
@@ -80,6 +83,12 @@ export default class Sync extends DtmCommand<typeof Sync> {
     }
     const { pull } = await import('../../lib/store/pull.js');
     const pulled: PullReport | null = report.stoppedBy === undefined ? await pull(client, store) : null;
+    if (outboxLostIn !== undefined) {
+      throw new CliError(`The local store was damaged beyond reading its queued changes; it was moved to ${outboxLostIn}. Everything else was read again from the API into a new store.`, {
+        code: 'store_damaged',
+        hint: 'The changes queued in the damaged file could not be recovered by dtm; the file is kept for inspection (e.g. with sqlite3).',
+      });
+    }
     const result: SyncResult = { applied: report.applied, conflicts: store.conflicts(), remaining: report.remaining, pulled, ...(movedAside === undefined ? {} : { moved_aside: movedAside }) };
     if (this.flags.watch) {
       await this.#watch(client, store, Math.round(waitMs / 1000));

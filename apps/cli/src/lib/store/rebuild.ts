@@ -2,7 +2,6 @@
 // queued. A store that opens is cleared in place; a damaged one is moved aside (never deleted)
 // after what can be read of its outbox, temporary ids and conflicts is carried over to a new one.
 import { existsSync, renameSync } from 'node:fs';
-import { CliError } from '../errors.js';
 import { type Database, isDamaged, openReadOnly, serverDir, storeFile } from './database.js';
 import { kinds } from './records.js';
 import { LocalStore } from './store.js';
@@ -12,7 +11,7 @@ export interface RebuildReport {
   kept: number;
   /** Where a damaged store was moved, when it was. */
   movedAside?: string;
-  /** Tables that could not be read from the damaged store. */
+  /** Tables that could not be read from the damaged store (`outbox`: its queued changes are lost). */
   lost: string[];
 }
 
@@ -78,11 +77,5 @@ export function prepareRebuild(dataDir: string, apiUrl: string): { store: LocalS
       }
     }
   });
-  if (lost.includes('outbox')) {
-    throw new CliError(`The local store ${file} was damaged beyond reading its queued changes; it was moved to ${movedAside}.`, {
-      code: 'store_damaged',
-      hint: 'The changes queued there could not be recovered by dtm. Run `dtm sync --rebuild` again to read everything from the API into a new store.',
-    });
-  }
   return { store, report: { kept: rows.outbox.length, movedAside, lost } };
 }
