@@ -1,5 +1,5 @@
 import type { components } from './generated/openapi.js';
-import { MemoryTokenStore, type TokenStore } from './core/auth.js';
+import { MemoryTokenStore, type TokenStore, credentialPaths } from './core/auth.js';
 import { type BreakerOptions, CircuitBreaker } from './core/breaker.js';
 import {
   type Env,
@@ -161,6 +161,7 @@ export class DtmClient {
       query: raw.query,
       body: raw.body,
       secured: raw.secured ?? true,
+      sendsCredentials: credentialPaths.has(new URL(raw.path, 'http://path.invalid').pathname.replace(/\/+$/, '')),
       idempotent: true,
       expect: 'stream',
       options,

@@ -99,7 +99,7 @@ export async function readConfigFile(env: NodeJS.ProcessEnv = process.env): Prom
 
 export async function writeConfigFile(config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await mkdir(configDir(env), { recursive: true, mode: 0o700 });
-  await writeFileAtomically(configPath(env), `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  writeFileAtomically(configPath(env), `${JSON.stringify(config, null, 2)}\n`, 0o600);
 }
 
 /** Checks a value for a setting; throws a usage error naming the setting. */

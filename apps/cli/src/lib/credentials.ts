@@ -1,4 +1,5 @@
-import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenSet, TokenStore } from '@dtm/sdk';
 import { CliError, ExitCode } from './errors.js';
@@ -13,6 +14,15 @@ export interface CredentialStore extends TokenStore {
 }
 
 const service = 'dtm';
+
+/** The lock every `dtm` process takes to refresh the tokens it shares with the others (see TokenStore.lock). */
+const lockFileIn = (dir: string): string => join(dir, 'credentials.lock');
+
+/** Taken only to refresh: the lock's module (and SQLite) stay off every other command's path. */
+async function withCredentialsLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const { withProcessLock } = await import('./process-lock.js');
+  return withProcessLock(file, work);
+}
 
 /** Tokens of one API URL in a 0600 JSON file in the config dir (one entry per API URL). */
 export class FileCredentialStore implements CredentialStore {
@@ -55,8 +65,8 @@ export class FileCredentialStore implements CredentialStore {
   async set(tokens: TokenSet): Promise<void> {
     const all = await this.#readAll();
     all[this.#apiUrl] = tokens;
-    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    await writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
   }
 
   async clear(): Promise<void> {
@@ -65,7 +75,11 @@ export class FileCredentialStore implements CredentialStore {
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- keyed by API URL
     delete all[this.#apiUrl];
     if (Object.keys(all).length === 0) await unlink(this.#path).catch(() => undefined);
-    else await writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+    else writeFileAtomically(this.#path, `${JSON.stringify(all, null, 2)}\n`, 0o600);
+  }
+
+  lock<T>(work: () => Promise<T>): Promise<T> {
+    return withCredentialsLock(lockFileIn(this.#dir), work);
   }
 }
 
@@ -80,9 +94,15 @@ export class KeychainCredentialStore implements CredentialStore {
   readonly kind = 'keychain';
   readonly location = `OS keychain (service "${service}")`;
   readonly #entry: KeyringEntry;
+  readonly #lockFile: string;
 
-  constructor(entry: KeyringEntry) {
+  constructor(entry: KeyringEntry, lockFile: string) {
     this.#entry = entry;
+    this.#lockFile = lockFile;
+  }
+
+  lock<T>(work: () => Promise<T>): Promise<T> {
+    return withCredentialsLock(this.#lockFile, work);
   }
 
   get(): TokenSet | undefined {
@@ -131,10 +151,10 @@ export class EnvCredentialStore implements CredentialStore {
   }
 }
 
-async function openKeychain(apiUrl: string): Promise<KeychainCredentialStore | undefined> {
+async function openKeychain(apiUrl: string, env: NodeJS.ProcessEnv): Promise<KeychainCredentialStore | undefined> {
   try {
     const { Entry } = await import('@napi-rs/keyring');
-    return new KeychainCredentialStore(new Entry(service, apiUrl));
+    return new KeychainCredentialStore(new Entry(service, apiUrl), lockFileIn(configDir(env)));
   } catch {
     return undefined; // no prebuilt keyring module for this platform
   }
@@ -193,6 +213,10 @@ export class AutoCredentialStore implements CredentialStore {
     await this.#use((store) => store.clear());
     await this.#file.clear();
   }
+
+  lock<T>(work: () => Promise<T>): Promise<T> {
+    return this.#file.lock(work);
+  }
 }
 
 /**
@@ -208,7 +232,7 @@ export async function openCredentialStore(
   if (token !== undefined && token !== '') return new EnvCredentialStore(token);
   const file = new FileCredentialStore(apiUrl, env);
   if (preference === 'file') return file;
-  const keychain = await openKeychain(apiUrl);
+  const keychain = await openKeychain(apiUrl, env);
   if (preference === 'auto') return keychain ? new AutoCredentialStore(keychain, file) : file;
   if (keychain) return keychain;
   throw new CliError('No OS keychain is available on this machine.', {

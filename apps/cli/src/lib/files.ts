@@ -1,32 +1,50 @@
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** Writes a file so that a crash at any moment leaves the old or the new content, whole. */
-export async function writeFileAtomically(file: string, content: string, mode = 0o600): Promise<void> {
+/**
+ * Writes a file so that a crash at any moment leaves the old or the new content, whole.
+ * Synchronous: a process that exits (or is told to) while it runs cannot leave the temporary
+ * file behind, as an await between writing and renaming could.
+ */
+export function writeFileAtomically(file: string, content: string, mode = 0o600): void {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(temporary, 'w', mode);
+  const handle = openSync(temporary, 'w', mode);
   try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
+    writeSync(handle, content, null, 'utf8');
+    fsyncSync(handle);
   } finally {
-    await handle.close();
+    closeSync(handle);
   }
   try {
-    await rename(temporary, file);
+    renameSync(temporary, file);
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // already gone
+    }
     throw error;
   }
-  await removeDeadTemporaries(file);
+  removeDeadTemporaries(file);
 }
 
 /** Temporary files of this file left by processes that were killed before their rename. */
-async function removeDeadTemporaries(file: string): Promise<void> {
+function removeDeadTemporaries(file: string): void {
   const prefix = `.${basename(file)}.`;
-  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
   for (const name of names) {
     const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('.')[0]) : Number.NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) await unlink(join(dirname(file), name)).catch(() => undefined);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    try {
+      unlinkSync(join(dirname(file), name));
+    } catch {
+      // another process removed it first
+    }
   }
 }
 

@@ -21,7 +21,7 @@ describe('writeFileAtomically', () => {
     await writeFile(join(dir, `.tasks.csv.${dead}.1.tmp`), 'half');
     await writeFile(join(dir, `.tasks.csv.${process.ppid}.2.tmp`), 'busy');
     await writeFile(join(dir, `.projects.csv.${dead}.3.tmp`), 'other file');
-    await writeFileAtomically(join(dir, 'tasks.csv'), 'new');
+    writeFileAtomically(join(dir, 'tasks.csv'), 'new');
     expect(await readFile(join(dir, 'tasks.csv'), 'utf8')).toBe('new');
     expect((await readdir(dir)).sort()).toEqual([`.projects.csv.${dead}.3.tmp`, `.tasks.csv.${process.ppid}.2.tmp`, 'tasks.csv']);
   });

@@ -17,7 +17,21 @@ export interface TokenStore {
   get(): TokenSet | undefined | Promise<TokenSet | undefined>;
   set(tokens: TokenSet): void | Promise<void>;
   clear(): void | Promise<void>;
+  /**
+   * Runs `work` holding a lock shared by everything that uses the same stored tokens (other
+   * clients, other processes). Optional: implement it for a store that several processes
+   * share. The client refreshes under it and reads the tokens again first, so a token another
+   * holder just obtained is used, not refreshed again (a rotated refresh token works once; a
+   * second use revokes the session).
+   */
+  lock?<T>(work: () => Promise<T>): Promise<T>;
 }
+
+/**
+ * The paths of the operations whose request body carries credentials (a password or a refresh
+ * token): a 401 from them is their answer, never a reason to refresh and send them again.
+ */
+export const credentialPaths: ReadonlySet<string> = new Set(['/auth/login', '/auth/refresh', '/auth/logout']);
 
 /** Keeps tokens in memory for the life of the client. */
 export class MemoryTokenStore implements TokenStore {

@@ -4,13 +4,16 @@ import { AuthenticationError, isApiError } from './errors.js';
 export type Refresher = (refreshToken: string) => Promise<TokenSet>;
 
 /**
- * The client's tokens and their renewal. When several calls get 401 at once, one refresh
- * runs and the others wait for it; a failed refresh clears the store.
+ * The client's tokens and their renewal. A refresh is single-flight: calls that get 401 while
+ * one runs wait for it and replay with its token. With a store that has `lock`, the refresh
+ * runs under that lock and reads the tokens again first, so clients in other processes
+ * sharing the store use a token one of them just obtained instead of spending the rotated
+ * refresh token a second time. A refused refresh clears the store.
  */
 export class Session {
   readonly store: TokenStore;
   #refresher: Refresher | undefined;
-  #inflight: Promise<void> | undefined;
+  #inflight: Promise<boolean> | undefined;
 
   constructor(store: TokenStore) {
     this.store = store;
@@ -29,22 +32,27 @@ export class Session {
    * Renews the tokens after `staleToken` was refused. Resolves true when a newer token is
    * available to replay with, false when the session cannot be refreshed.
    */
-  async refresh(staleToken: string | undefined): Promise<boolean> {
-    if (this.#inflight) {
-      await this.#inflight;
-      return true;
-    }
-    const current = await this.store.get();
-    if (!current) return false;
-    if (current.accessToken !== staleToken) return true;
-    const refreshToken = current.refreshToken;
-    const refresher = this.#refresher;
-    if (!refreshToken || !refresher) return false;
-    this.#inflight = this.#renew(refresher, refreshToken).finally(() => {
+  refresh(staleToken: string | undefined): Promise<boolean> {
+    // Set before the first await: a call arriving while the store is read joins this refresh.
+    this.#inflight ??= this.#refreshOnce(staleToken).finally(() => {
       this.#inflight = undefined;
     });
-    await this.#inflight;
-    return true;
+    return this.#inflight;
+  }
+
+  #refreshOnce(staleToken: string | undefined): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
+      const current = await this.store.get();
+      if (!current) return false;
+      // Another call (or, under the store's lock, another process) renewed it meanwhile.
+      if (current.accessToken !== staleToken) return true;
+      const refreshToken = current.refreshToken;
+      const refresher = this.#refresher;
+      if (!refreshToken || !refresher) return false;
+      await this.#renew(refresher, refreshToken);
+      return true;
+    };
+    return this.store.lock ? this.store.lock(run) : run();
   }
 
   async #renew(refresher: Refresher, refreshToken: string): Promise<void> {

@@ -148,7 +148,8 @@ export class Transport {
           const { response } = exchange;
           status = response.status;
           // One refresh per call; a concurrent call may already have refreshed, then we just replay.
-          if (status === 401 && spec.secured && !refreshed && (await this.#config.session.refresh(usedToken))) {
+          // Never for a request that carries credentials itself (login, refresh, logout): its 401 is the answer.
+          if (status === 401 && spec.secured && !spec.sendsCredentials && !refreshed && (await this.#config.session.refresh(usedToken))) {
             refreshed = true;
             continue;
           }

@@ -93,3 +93,23 @@ export function hasJsonSuccessBody(op: SpecOperation): boolean {
 }
 
 export const componentResponses: Record<string, unknown> = spec.components.responses;
+
+const requestBodySchema = z.object({
+  requestBody: z.object({ content: recordOf(z.object({ schema: z.unknown() })) }).optional(),
+});
+const propertiesSchema = z.object({ properties: recordOf(z.unknown()).optional() });
+
+/** The paths of the operations whose JSON request body has a `password` or `refresh_token` property. */
+export function credentialBodyPaths(): string[] {
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    httpMethods.some((method) => {
+      if (item[method] === undefined) return false;
+      const media = requestBodySchema.parse(item[method]).requestBody?.content['application/json'];
+      if (media === undefined) return false;
+      const properties = Object.keys(propertiesSchema.parse(resolve(media.schema)).properties ?? {});
+      return properties.includes('password') || properties.includes('refresh_token');
+    })
+      ? [path]
+      : [],
+  );
+}

@@ -30,7 +30,7 @@ const busyTimeoutMs = 15_000;
 let driver: typeof BetterSqlite3 | undefined;
 
 /** better-sqlite3, loaded on first use (a native module: only commands that need the store pay for it). */
-function sqlite(): typeof BetterSqlite3 {
+export function sqlite(): typeof BetterSqlite3 {
   driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   return driver;
 }
