@@ -17,6 +17,7 @@ export type { TokenSet, TokenStore } from './core/auth.js';
 export { CircuitBreaker } from './core/breaker.js';
 export type { BreakerOptions, BreakerState } from './core/breaker.js';
 export { parseDuration } from './core/config.js';
+export { redactUrl } from './core/redact.js';
 export type { CallMetrics, ErrorEvent, Hooks, RequestEvent, ResponseEvent } from './core/hooks.js';
 export type { ConditionalReadOptions, WriteOptions } from './core/operation.js';
 export type { Page } from './core/pagination.js';

@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redactUrl } from '@dtm/sdk';
 import { CliError, usageError } from './errors.js';
 import { writeFileAtomically } from './files.js';
 import { configDir } from './paths.js';
@@ -17,7 +18,9 @@ export const settings = {
       } catch {
         return 'must be an absolute URL such as http://127.0.0.1:8000';
       }
-      return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must be an http:// or https:// URL';
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http:// or https:// URL';
+      // fetch refuses such URLs, and they would end up in messages; dtm logs in with `dtm auth login`.
+      return url.username || url.password ? 'must not contain a user name or password (log in with `dtm auth login`)' : undefined;
     },
   },
   timeout: {
@@ -108,7 +111,7 @@ export function checkSetting(name: string, value: string, from: string): void {
     throw usageError(`Unknown setting "${name}".`, `Known settings: ${Object.keys(settings).join(', ')}.`);
   }
   const problem = settings[name].check(value);
-  if (problem !== undefined) throw usageError(`${from} ${problem}, got "${value}".`);
+  if (problem !== undefined) throw usageError(`${from} ${problem}, got "${redactUrl(value)}".`);
 }
 
 export interface Resolved {

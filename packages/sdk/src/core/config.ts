@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { redactUrl } from './redact.js';
 
 export const defaultBaseUrl = 'http://127.0.0.1:8000';
 export const defaultTimeoutMs = 10_000;
@@ -27,19 +28,30 @@ export function parseDuration(value: string, name: string): number {
   return Math.round(ms);
 }
 
-/** Checks a base URL and drops a trailing slash, so paths can be appended as they are. */
+/**
+ * Checks a base URL and drops a trailing slash, so paths can be appended as they are. A URL
+ * with a user name or password is refused (the API takes a bearer token, and fetch refuses
+ * such URLs); no message ever shows what is in it.
+ */
 export function normalizeBaseUrl(value: string, name: string): string {
+  const shown = redactUrl(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(`${name} is not a URL: "${value}"`, 'Use a form like http://127.0.0.1:8000');
+    throw new ConfigurationError(`${name} is not a URL: "${shown}"`, 'Use a form like http://127.0.0.1:8000');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigurationError(`${name} must use http or https, got "${url.protocol}"`, '');
   }
+  if (url.username || url.password) {
+    throw new ConfigurationError(
+      `${name} must not contain a user name or password: "${shown}"`,
+      'The DTM API authenticates with a bearer token: log in with client.auth.login(), or pass token',
+    );
+  }
   if (url.search || url.hash) {
-    throw new ConfigurationError(`${name} must not have a query or fragment: "${value}"`, '');
+    throw new ConfigurationError(`${name} must not have a query or fragment: "${url.origin}${url.pathname}${url.search ? '?…' : '#…'}"`, '');
   }
   return url.href.replace(/\/+$/, '');
 }

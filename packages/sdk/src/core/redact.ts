@@ -30,3 +30,12 @@ export function redactBody(value: unknown): unknown {
   }
   return result;
 }
+
+/**
+ * A URL as it may be shown: a user name or password in it (`https://alice:pw@host`,
+ * `https://TOKEN@host`) replaced by `[REDACTED]`. Text that is not a URL is redacted the same
+ * way wherever it holds `//…@`.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/)[^/?#@]*@/g, `$1${redacted}@`);
+}

@@ -33,6 +33,30 @@ describe('base URL', () => {
   });
 
   it.each([
+    ['http://alice:s3cret-pw@127.0.0.1:8000', 'http://[REDACTED]@127.0.0.1:8000'],
+    ['https://tok_live_abcdef@dtm.example.test/base', 'https://[REDACTED]@dtm.example.test/base'],
+    ['http://:s3cret-pw@127.0.0.1:8000', 'http://[REDACTED]@127.0.0.1:8000'],
+    ['http//alice:s3cret-pw@ not a url', 'http//[REDACTED]@ not a url'],
+  ])('refuses %s with credentials, never showing them (message, hint, toJSON)', (given, shown) => {
+    for (const make of [() => new DtmClient({ baseUrl: given, env: {} }), () => new DtmClient({ env: { DTM_API_URL: given } })]) {
+      let error: unknown;
+      try {
+        make();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      const everything = `${String(error)} ${JSON.stringify(error)} ${(error as Error).stack ?? ''}`;
+      expect(everything).toContain(shown);
+      for (const secret of ['s3cret-pw', 'alice', 'tok_live_abcdef']) expect(everything).not.toContain(secret);
+    }
+  });
+
+  it('shows neither the query nor the fragment of a refused URL (they may hold a token)', () => {
+    expect(() => normalizeBaseUrl('http://x.test/api?access_token=tok_secret', 'baseUrl')).toThrow(/^baseUrl must not have a query or fragment: "http:\/\/x\.test\/api\?…"$/);
+  });
+
+  it.each([
     ['localhost', true],
     ['127.0.0.1', true],
     ['127.8.9.10', true],
