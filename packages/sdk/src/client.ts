@@ -11,10 +11,12 @@ import {
 } from './core/config.js';
 import { ConfigurationError } from './core/errors.js';
 import type { Hooks } from './core/hooks.js';
+import type { APIPromise } from './core/api-promise.js';
+import { type LogLevel, type Logger, parseLogLevel, resolveLog } from './core/logger.js';
 import { callJson } from './core/operation.js';
-import { type RetryOptions, defaultRetry } from './core/retry.js';
+import { type ResolvedRetryOptions, type RetryOptions, defaultRetry } from './core/retry.js';
 import { Session } from './core/session.js';
-import { type HttpMethod, type QueryValue, type RequestOptions, Transport } from './core/transport.js';
+import { type HttpMethod, type QueryValue, type RequestOptions, Transport, noQuery } from './core/transport.js';
 import { AuthResource } from './resources/auth.js';
 import { ChangesResource } from './resources/changes.js';
 import { ProjectsResource } from './resources/projects.js';
@@ -52,7 +54,24 @@ export interface DtmClientOptions {
   userAgent?: string;
   /** Where the `DTM_*` defaults are read from. Default: `process.env` when there is one. */
   env?: Env;
+  /** The common name of `retries` as a number (the two must not disagree). */
+  maxRetries?: number;
+  /** Headers sent with every request (a call's own `headers` win). */
+  defaultHeaders?: Record<string, string>;
+  /** Query parameters sent with every request (a call's own parameters win). */
+  defaultQuery?: Record<string, string>;
+  /** Where log lines go (e.g. `console` or a pino logger). Default: `console`. */
+  logger?: Logger;
+  /** How much is logged. Default: `DTM_LOG`, else `warn`. */
+  logLevel?: LogLevel;
 }
+
+/** What `withOptions` may change: everything but the server, the tokens and the breaker, which the derived client shares. */
+export type DerivedClientOptions = Omit<DtmClientOptions, 'baseUrl' | 'token' | 'tokenStore' | 'breaker' | 'env'>;
+
+/** The session a derived client shares with its parent (not part of the public options). */
+const parentSession = Symbol('parentSession');
+type InternalOptions = DtmClientOptions & { [parentSession]?: Session };
 
 /** A raw request through the client's transport: auth, retries, hooks and all. */
 export interface RawRequest {
@@ -92,8 +111,11 @@ export class DtmClient {
   /** The circuit breaker in use, to read or persist its state. */
   readonly breaker: CircuitBreaker | undefined;
   readonly #transport: Transport;
+  readonly #options: InternalOptions;
+  readonly #session: Session;
 
   constructor(options: DtmClientOptions = {}) {
+    this.#options = options;
     const env = options.env ?? processEnv();
     this.baseUrl = normalizeBaseUrl(
       options.baseUrl ?? env.DTM_API_URL ?? defaultBaseUrl,
@@ -111,11 +133,10 @@ export class DtmClient {
         : options.breaker instanceof CircuitBreaker
           ? options.breaker
           : new CircuitBreaker(options.breaker);
-    const retry =
-      typeof options.retries === 'number'
-        ? { ...defaultRetry, limit: options.retries }
-        : { ...defaultRetry, ...options.retries };
-    const session = new Session(this.tokenStore);
+    const retry = resolveRetry(options);
+    const session = (options as InternalOptions)[parentSession] ?? new Session(this.tokenStore);
+    this.#session = session;
+    const logLevel = options.logLevel ?? (env.DTM_LOG ? parseLogLevel(env.DTM_LOG, 'DTM_LOG') : 'warn');
     const fetchImplementation = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#transport = new Transport({
       baseUrl: this.baseUrl,
@@ -128,6 +149,9 @@ export class DtmClient {
       session,
       allowInsecureHttp: options.allowInsecureHttp ?? false,
       userAgent: options.userAgent,
+      defaultHeaders: options.defaultHeaders ?? {},
+      defaultQuery: options.defaultQuery ?? noQuery,
+      log: resolveLog(options.logger ?? console, logLevel),
     });
     this.auth = new AuthResource(this.#transport, session);
     this.tasks = new TasksResource(this.#transport);
@@ -137,12 +161,33 @@ export class DtmClient {
   }
 
   /**
+   * A client with some options changed (timeouts, retries, headers, logging…) that shares
+   * this one's server, tokens, token refresh and circuit breaker.
+   * @example
+   * const patient = client.withOptions({ timeoutMs: 60_000, maxRetries: 5 });
+   * await patient.tasks.bulk(request);
+   */
+  withOptions(options: DerivedClientOptions): DtmClient {
+    const { retries, maxRetries, ...rest } = this.#options;
+    const keepsRetries = options.retries === undefined && options.maxRetries === undefined;
+    const derived: InternalOptions = {
+      ...rest,
+      ...(keepsRetries ? { retries, maxRetries } : {}),
+      ...options,
+      tokenStore: this.tokenStore,
+      breaker: this.breaker ?? false,
+      [parentSession]: this.#session,
+    };
+    return new DtmClient(derived);
+  }
+
+  /**
    * Reports server health. A server that is down answers 503 with a body: that resolves
    * with `status: 'down'` rather than throwing.
    * @example
    * const { status, version } = await client.health({ timeoutMs: 2000 });
    */
-  health(options?: RequestOptions): Promise<Health> {
+  health(options?: RequestOptions): APIPromise<Health> {
     return callJson(this.#transport, 'getHealth', { method: 'GET', path: '/health', secured: false, alsoOk: [503], options });
   }
 
@@ -177,4 +222,14 @@ export class DtmClient {
     }
     return { status: result.status, headers: result.headers, data, requestId: result.requestId };
   }
+}
+
+/** `retries` (a number or a policy) and its common name `maxRetries`, which must agree. */
+function resolveRetry({ retries, maxRetries }: DtmClientOptions): ResolvedRetryOptions {
+  const limit = typeof retries === 'number' ? retries : retries?.limit;
+  if (maxRetries !== undefined && limit !== undefined && maxRetries !== limit) {
+    throw new ConfigurationError(`maxRetries (${maxRetries}) and retries (${limit}) disagree; give one of them`, '');
+  }
+  const policy = typeof retries === 'object' ? retries : {};
+  return { ...defaultRetry, ...policy, limit: maxRetries ?? limit ?? defaultRetry.limit };
 }

@@ -1,6 +1,6 @@
 // The public surface of @dtm/sdk. Everything not exported here is internal.
 export { DtmClient } from './client.js';
-export type { DtmClientOptions, RawRequest, RawResponse } from './client.js';
+export type { DerivedClientOptions, DtmClientOptions, RawRequest, RawResponse } from './client.js';
 
 export { AuthResource, tokenSetFrom } from './resources/auth.js';
 export { ChangesResource } from './resources/changes.js';
@@ -12,6 +12,8 @@ export type { ListSprintsParams, SprintFilters } from './resources/sprints.js';
 export { TasksResource } from './resources/tasks.js';
 export type { ExportTasksParams, ListTasksParams, TaskFilters, TaskHistoryParams } from './resources/tasks.js';
 
+export { APIPromise } from './core/api-promise.js';
+export type { WithResponse } from './core/api-promise.js';
 export { MemoryTokenStore } from './core/auth.js';
 export type { TokenSet, TokenStore } from './core/auth.js';
 export { CircuitBreaker } from './core/breaker.js';
@@ -19,8 +21,9 @@ export type { BreakerOptions, BreakerState } from './core/breaker.js';
 export { parseDuration } from './core/config.js';
 export { redactUrl } from './core/redact.js';
 export type { CallMetrics, ErrorEvent, Hooks, RequestEvent, ResponseEvent } from './core/hooks.js';
+export type { LogLevel, Logger } from './core/logger.js';
 export type { ConditionalReadOptions, WriteOptions } from './core/operation.js';
-export type { Page } from './core/pagination.js';
+export type { NavigablePage, Page, PageNavigation, PageWalk } from './core/pagination.js';
 export type { RetryOptions } from './core/retry.js';
 export type { HttpMethod, QueryValue, RequestOptions } from './core/transport.js';
 export {

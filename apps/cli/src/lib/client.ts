@@ -40,6 +40,9 @@ export async function connect(settings: ClientSettings): Promise<Connection> {
     userAgent: 'dtm-cli',
     fetch: nodeFetch,
     env: {},
+    // The SDK's own lines (retries, an observer that failed) are --debug lines here.
+    logger: { debug: settings.debug, info: settings.debug, warn: settings.debug, error: settings.debug },
+    logLevel: 'info',
     ...(settings.breaker === undefined ? {} : { breaker: settings.breaker }),
     hooks: {
       onMetrics: (metrics) => {

@@ -1,3 +1,5 @@
+import type { Log } from './logger.js';
+
 import type { DtmError } from './errors.js';
 
 /** Sent before every attempt. Secrets in headers and body are already redacted. */
@@ -63,11 +65,13 @@ export interface Hooks {
   onMetrics?: (metrics: CallMetrics) => void;
 }
 
-export function callHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+/** Calls an observer; one that throws is logged (at warn) and otherwise ignored. */
+export function callHook<E>(hook: ((event: E) => void) | undefined, event: E, log: Log, name: string): void {
   if (!hook) return;
   try {
     hook(event);
-  } catch {
+  } catch (error) {
     // An observer must not change the outcome of the call it observes.
+    log('warn', `the ${name} hook threw, and was ignored: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,7 +1,9 @@
 import type { ZodType } from 'zod';
 import type { operations } from '../generated/openapi.js';
 import { responseSchemas } from '../schemas/index.js';
-import type { CallSpec, RequestOptions, Transport } from './transport.js';
+import { APIPromise } from './api-promise.js';
+import { type NavigablePage, type Page, navigable } from './pagination.js';
+import type { CallResult, CallSpec, RequestOptions, Transport } from './transport.js';
 
 export type OperationId = keyof operations;
 type JsonOperationId = keyof typeof responseSchemas;
@@ -35,30 +37,48 @@ export interface ConditionalReadOptions extends RequestOptions {
 
 type Spec = Omit<CallSpec<unknown>, 'operation' | 'expect' | 'schema'>;
 
-/** Calls an operation that answers JSON, validated with the operation's response schema. */
-export async function callJson<Op extends OperationId & JsonOperationId>(
+/** The exchange of an operation that answers JSON, validated with the operation's response schema. */
+export function exchangeJson<Op extends OperationId & JsonOperationId>(
   transport: Transport,
   operation: Op,
   spec: Spec,
-): Promise<JsonSuccess<Op>> {
+): Promise<CallResult<JsonSuccess<Op>>> {
   const schema: ZodType = responseSchemas[operation];
-  const result = await transport.call({ ...spec, operation, expect: 'json', schema });
-  return result.data as JsonSuccess<Op>;
+  return transport.call({ ...spec, operation, expect: 'json', schema }) as Promise<CallResult<JsonSuccess<Op>>>;
+}
+
+/** Calls an operation that answers JSON, validated with the operation's response schema. */
+export function callJson<Op extends OperationId & JsonOperationId>(
+  transport: Transport,
+  operation: Op,
+  spec: Spec,
+): APIPromise<JsonSuccess<Op>> {
+  return new APIPromise(exchangeJson(transport, operation, spec), (result) => result.data as JsonSuccess<Op>);
+}
+
+/** Calls a list operation: its page can fetch the next one (`next(offset)`, the same call at another offset). */
+export function callPage<Op extends OperationId & JsonOperationId, P extends JsonSuccess<Op> & Page<unknown>>(
+  transport: Transport,
+  operation: Op,
+  spec: Spec,
+  next: (offset: number) => Promise<NavigablePage<P>>,
+): APIPromise<NavigablePage<P>> {
+  return new APIPromise(exchangeJson(transport, operation, spec), (result) => navigable(result.data as P, next));
 }
 
 /**
  * Calls a read that honours `If-None-Match`: null when the server answers 304 (the caller's
  * copy is current), else the validated body. Without `ifNoneMatch` it is `callJson`.
  */
-export async function callConditional<Op extends OperationId & JsonOperationId>(
+export function callConditional<Op extends OperationId & JsonOperationId>(
   transport: Transport,
   operation: Op,
   spec: Spec & { options?: ConditionalReadOptions | undefined },
-): Promise<JsonSuccess<Op> | null> {
+): APIPromise<JsonSuccess<Op> | null> {
   const ifNoneMatch = spec.options?.ifNoneMatch;
   if (ifNoneMatch === undefined) return callJson(transport, operation, spec);
   const schema: ZodType = responseSchemas[operation];
-  const result = await transport.call({
+  const exchange = transport.call({
     ...spec,
     headers: { ...spec.headers, 'if-none-match': typeof ifNoneMatch === 'number' ? `"${ifNoneMatch}"` : ifNoneMatch },
     operation,
@@ -66,12 +86,12 @@ export async function callConditional<Op extends OperationId & JsonOperationId>(
     schema,
     alsoOk: [304],
   });
-  return result.status === 304 ? null : (result.data as JsonSuccess<Op>);
+  return new APIPromise(exchange, (result) => (result.status === 304 ? null : (result.data as JsonSuccess<Op>)));
 }
 
 /** Calls an operation that answers 204 No Content. */
-export async function callEmpty(transport: Transport, operation: OperationId, spec: Spec): Promise<void> {
-  await transport.call({ ...spec, operation, expect: 'empty' });
+export function callEmpty(transport: Transport, operation: OperationId, spec: Spec): APIPromise<void> {
+  return new APIPromise(transport.call({ ...spec, operation, expect: 'empty' }), () => undefined);
 }
 
 /** `If-Match` for a version number or an ETag. */

@@ -6,22 +6,64 @@ export interface Page<T> {
   offset: number;
 }
 
+/** What a page of `list()` can do besides being read: ask for the page after it. */
+export interface PageNavigation<P> {
+  /** True when the server has items after this page. */
+  readonly hasNextPage: () => boolean;
+  /** The page after this one, with the same filters and options; throws when there is none. */
+  readonly getNextPage: () => Promise<P & PageNavigation<P>>;
+}
+
+/** A page as `list()` answers it: the items and their count, and the way to the next page. */
+export type NavigablePage<P> = P & PageNavigation<P>;
+
+/** Walks items one at a time (`for await`), or whole pages with `.pages()`. */
+export type PageWalk<T, P extends Page<T>> = AsyncGenerator<T, void, undefined> & {
+  /** Every page from the first, one request each. */
+  pages(): AsyncGenerator<P, void, undefined>;
+};
+
+const hasNext = (page: Page<unknown>): boolean => page.items.length > 0 && page.offset + page.items.length < page.total;
+
 /**
- * Walks every page of a list operation, yielding one item at a time: memory stays bounded
- * by one page whatever the total. Offset paging can skip or repeat an item that is created
- * or deleted during the walk; sort by a stable key when that matters.
+ * Gives a page its navigation: `fetchPage(offset)` asks for the page at that offset. The
+ * methods are not enumerable, so the page still serialises and compares as the plain data.
  */
-export async function* walkPages<T>(
-  fetchPage: (offset: number) => Promise<Page<T>>,
-  startOffset = 0,
-): AsyncGenerator<T, void, undefined> {
+export function navigable<P extends Page<unknown>>(page: P, fetchPage: (offset: number) => Promise<NavigablePage<P>>): NavigablePage<P> {
+  const navigation: PageNavigation<P> = {
+    hasNextPage: () => hasNext(page),
+    getNextPage: () => {
+      if (!hasNext(page)) return Promise.reject(new RangeError(`there is no page after offset ${page.offset}: check hasNextPage() first`));
+      return fetchPage(page.offset + page.items.length);
+    },
+  };
+  return Object.defineProperties(page, {
+    hasNextPage: { value: navigation.hasNextPage, enumerable: false },
+    getNextPage: { value: navigation.getNextPage, enumerable: false },
+  }) as NavigablePage<P>;
+}
+
+/** Every page of a list operation from `startOffset`, until the server has no more. */
+export async function* walkPages<T, P extends Page<T>>(fetchPage: (offset: number) => Promise<P>, startOffset = 0): AsyncGenerator<P, void, undefined> {
   let offset = startOffset;
   for (;;) {
     const page = await fetchPage(offset);
-    yield* page.items;
+    yield page;
     offset += page.items.length;
-    if (page.items.length === 0 || offset >= page.total) return;
+    if (!hasNext(page)) return;
   }
+}
+
+/**
+ * Walks every item of a list operation: memory stays bounded by one page whatever the
+ * total. Offset paging can skip or repeat an item that is created or deleted during the
+ * walk; sort by a stable key when that matters.
+ */
+export function walkItems<T, P extends Page<T>>(fetchPage: (offset: number) => Promise<P>): PageWalk<T, P> {
+  async function* items(): AsyncGenerator<T, void, undefined> {
+    for await (const page of walkPages<T, P>(fetchPage)) yield* page.items;
+  }
+  return Object.assign(items(), { pages: () => walkPages<T, P>(fetchPage) });
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   parseRetryAfter,
 } from './errors.js';
 import { type Hooks, callHook } from './hooks.js';
+import type { ResolvedLog } from './logger.js';
 import { redactBody, redactHeaders } from './redact.js';
 import { type ResolvedRetryOptions, backoffDelay, canRetry, isRetryableStatus, sleep } from './retry.js';
 import type { Session } from './session.js';
@@ -33,6 +34,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Overrides the client's retry limit for this call (0 disables retries). */
   retries?: number;
+  /** The common name of `retries`. */
+  maxRetries?: number;
   /** The Idempotency-Key to send; POSTs that change data get a fresh one by default. */
   idempotencyKey?: string;
   /** Extra headers. An `X-Request-Id` given here is used instead of a generated one. */
@@ -70,8 +73,10 @@ export interface CallResult<T> {
   readonly status: number;
   readonly headers: Headers;
   readonly requestId: string;
-  /** The response, for `expect: 'stream'`; its body is unread. */
+  /** The response: for `expect: 'stream'` its body is unread; otherwise it was read into `text`. */
   readonly response: Response;
+  /** The body as read (undefined for `expect: 'stream'`). */
+  readonly text: string | undefined;
 }
 
 export interface TransportConfig {
@@ -85,6 +90,9 @@ export interface TransportConfig {
   readonly session: Session;
   readonly allowInsecureHttp: boolean;
   readonly userAgent: string | undefined;
+  readonly defaultHeaders: Readonly<Record<string, string>>;
+  readonly defaultQuery: Readonly<Record<string, string>>;
+  readonly log: ResolvedLog;
 }
 
 /**
@@ -118,13 +126,14 @@ export class Transport {
   async call<T>(spec: CallSpec<T>): Promise<CallResult<T>> {
     const started = performance.now();
     const options = spec.options ?? {};
-    const url = this.#config.baseUrl + spec.path + queryString(spec.query);
+    const { defaultQuery, log } = this.#config;
+    const url = this.#config.baseUrl + spec.path + queryString(defaultQuery === noQuery ? spec.query : { ...defaultQuery, ...spec.query });
     const requestId = headerValue(options.headers, 'x-request-id') ?? newRequestId();
     const context: ErrorContext = { operation: spec.operation, method: spec.method, url, requestId };
     const idempotencyKey =
       options.idempotencyKey ?? (spec.method === 'POST' && spec.idempotent ? crypto.randomUUID() : undefined);
     const retryable = canRetry(spec.method, idempotencyKey !== undefined);
-    const retryLimit = options.retries ?? this.#config.retry.limit;
+    const retryLimit = options.retries ?? options.maxRetries ?? this.#config.retry.limit;
 
     let attempts = 0;
     let retries = 0;
@@ -163,6 +172,7 @@ export class Transport {
         if (!error) throw new Error('unreachable: an attempt ended with neither a response nor an error');
 
         const delayMs = retryable && retries < retryLimit ? this.#retryDelay(error, retries) : undefined;
+        if (delayMs !== undefined) log.log('info', `${spec.operation}: retry ${retries + 1} of ${retryLimit} in ${Math.round(delayMs)} ms after: ${error.message}`, { requestId });
         callHook(this.#config.hooks.onError, {
           operation: spec.operation,
           method: spec.method,
@@ -172,7 +182,7 @@ export class Transport {
           error,
           willRetry: delayMs !== undefined,
           delayMs,
-        });
+        }, log.log, 'onError');
         if (delayMs === undefined) throw error;
         retries++;
         await sleep(delayMs, options.signal).catch((reason: unknown) => {
@@ -188,7 +198,7 @@ export class Transport {
         durationMs: performance.now() - started,
         requestId,
         ok,
-      });
+      }, log.log, 'onMetrics');
     }
   }
 
@@ -200,7 +210,7 @@ export class Transport {
     token: string | undefined,
     idempotencyKey: string | undefined,
   ): Promise<Exchange> {
-    const { breaker, hooks } = this.#config;
+    const { breaker, hooks, log } = this.#config;
     if (breaker && !breaker.allowRequest()) throw new CircuitOpenError(spec.operation, breaker.retryAt());
 
     const headers = this.#headers(spec, context.requestId, token, idempotencyKey);
@@ -214,8 +224,9 @@ export class Transport {
         attempt,
         headers: redactHeaders(headers),
         body: redactBody(spec.body),
-      });
+      }, log.log, 'onRequest');
     }
+    if (log.debug) log.log('debug', `→ ${spec.method} ${context.url}`, { requestId: context.requestId, attempt, headers: redactHeaders(headers) });
 
     const timeoutMs = spec.options?.timeoutMs ?? this.#config.timeoutMs;
     const callerSignal = spec.options?.signal;
@@ -256,8 +267,9 @@ export class Transport {
         status: response.status,
         durationMs: performance.now() - started,
         headers: redactHeaders(response.headers),
-      });
+      }, log.log, 'onResponse');
     }
+    if (log.debug) log.log('debug', `← ${response.status} ${spec.method} ${context.url} in ${Math.round(performance.now() - started)} ms`, { requestId: context.requestId, attempt });
     if (spec.expect === 'stream' && response.ok) {
       // The body is read by the caller: only the wait for headers is bounded here.
       breaker?.recordSuccess();
@@ -284,6 +296,7 @@ export class Transport {
       'x-request-id': requestId,
     };
     if (this.#config.userAgent) headers['user-agent'] = this.#config.userAgent;
+    for (const [name, value] of Object.entries(this.#config.defaultHeaders)) headers[name.toLowerCase()] = value;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
@@ -295,7 +308,7 @@ export class Transport {
   }
 
   #read<T>(spec: CallSpec<T>, { response, text }: Exchange, context: ErrorContext): CallResult<T> {
-    const base = { status: response.status, headers: response.headers, requestId: context.requestId, response };
+    const base = { status: response.status, headers: response.headers, requestId: context.requestId, response, text: spec.expect === 'stream' ? undefined : text };
     if (spec.expect !== 'json' || response.status === 304) return { ...base, data: undefined as T };
 
     const contentType = response.headers.get('content-type') ?? '';
@@ -395,6 +408,9 @@ function problemFrom({ response, text }: Exchange): Problem {
     ...(snippet && !snippet.startsWith('<') ? { detail: snippet } : {}),
   };
 }
+
+/** The `defaultQuery` of a client that has none (the common case skips merging). */
+export const noQuery: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Encodes query parameters the way the contract declares them (arrays comma-separated). */
 export function queryString(query: Readonly<Record<string, QueryValue | undefined>> | undefined): string {

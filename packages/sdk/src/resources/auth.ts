@@ -1,7 +1,8 @@
 import type { components } from '../generated/openapi.js';
 import type { TokenSet } from '../core/auth.js';
 import { AuthenticationError, isApiError } from '../core/errors.js';
-import { callEmpty, callJson } from '../core/operation.js';
+import { APIPromise } from '../core/api-promise.js';
+import { callEmpty, callJson, exchangeJson } from '../core/operation.js';
 import type { Session } from '../core/session.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
@@ -27,7 +28,7 @@ export class AuthResource {
   constructor(transport: Transport, session: Session) {
     this.#transport = transport;
     this.#session = session;
-    session.useRefresher(async (refreshToken) => tokenSetFrom(await this.#refresh(refreshToken)));
+    session.useRefresher(async (refreshToken) => tokenSetFrom((await this.#exchangeRefresh(refreshToken)).data));
   }
 
   /**
@@ -35,17 +36,19 @@ export class AuthResource {
    * @example
    * await client.auth.login({ username: 'demo', password: await readPassword() });
    */
-  async login(credentials: LoginRequest, options?: RequestOptions): Promise<TokenPair> {
-    const pair = await callJson(this.#transport, 'login', {
+  login(credentials: LoginRequest, options?: RequestOptions): APIPromise<TokenPair> {
+    const exchange = exchangeJson(this.#transport, 'login', {
       method: 'POST',
       path: '/auth/login',
       body: credentials,
       secured: false,
       sendsCredentials: true,
       options,
+    }).then(async (result) => {
+      await this.#session.store.set(tokenSetFrom(result.data));
+      return result;
     });
-    await this.#session.store.set(tokenSetFrom(pair));
-    return pair;
+    return new APIPromise(exchange, (result) => result.data as TokenPair);
   }
 
   /**
@@ -54,18 +57,21 @@ export class AuthResource {
    * @example
    * await client.auth.refresh();
    */
-  async refresh(options?: RequestOptions): Promise<TokenPair> {
-    const refreshToken = (await this.#session.store.get())?.refreshToken;
-    if (!refreshToken) throw notLoggedIn(this.#transport.baseUrl);
-    try {
-      const pair = await this.#refresh(refreshToken, options);
-      await this.#session.store.set(tokenSetFrom(pair));
-      return pair;
-    } catch (error) {
-      // As for the automatic refresh: a refused token ends the session.
-      if (isApiError(error) && error.status < 500 && error.status !== 429) await this.#session.store.clear();
-      throw error;
-    }
+  refresh(options?: RequestOptions): APIPromise<TokenPair> {
+    const exchange = (async () => {
+      const refreshToken = (await this.#session.store.get())?.refreshToken;
+      if (!refreshToken) throw notLoggedIn(this.#transport.baseUrl);
+      try {
+        const result = await this.#exchangeRefresh(refreshToken, options);
+        await this.#session.store.set(tokenSetFrom(result.data));
+        return result;
+      } catch (error) {
+        // As for the automatic refresh: a refused token ends the session.
+        if (isApiError(error) && error.status < 500 && error.status !== 429) await this.#session.store.clear();
+        throw error;
+      }
+    })();
+    return new APIPromise(exchange, (result) => result.data as TokenPair);
   }
 
   /**
@@ -96,12 +102,12 @@ export class AuthResource {
    * @example
    * const { username, roles } = await client.auth.me();
    */
-  me(options?: RequestOptions): Promise<User> {
+  me(options?: RequestOptions): APIPromise<User> {
     return callJson(this.#transport, 'getCurrentUser', { method: 'GET', path: '/auth/me', secured: true, options });
   }
 
-  #refresh(refreshToken: string, options?: RequestOptions): Promise<TokenPair> {
-    return callJson(this.#transport, 'refreshToken', {
+  #exchangeRefresh(refreshToken: string, options?: RequestOptions): ReturnType<typeof exchangeJson<'refreshToken'>> {
+    return exchangeJson(this.#transport, 'refreshToken', {
       method: 'POST',
       path: '/auth/refresh',
       body: { refresh_token: refreshToken },

@@ -1,4 +1,5 @@
 import type { components } from '../generated/openapi.js';
+import type { APIPromise } from '../core/api-promise.js';
 import { type QueryOf, callJson } from '../core/operation.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
@@ -29,7 +30,7 @@ export class ChangesResource {
    * for (const change of page.items) apply(change);
    * saved = page.next_cursor;
    */
-  list(params: ListChangesParams = {}, options?: RequestOptions): Promise<ChangePage> {
+  list(params: ListChangesParams = {}, options?: RequestOptions): APIPromise<ChangePage> {
     const waitMs = (params.wait ?? 0) * 1000;
     const timeoutMs = (options?.timeoutMs ?? this.#transport.timeoutMs) + waitMs;
     return callJson(this.#transport, 'listChanges', {

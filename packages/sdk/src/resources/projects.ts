@@ -1,4 +1,5 @@
 import type { components } from '../generated/openapi.js';
+import type { APIPromise } from '../core/api-promise.js';
 import {
   type ConditionalReadOptions,
   type QueryOf,
@@ -6,10 +7,11 @@ import {
   callConditional,
   callEmpty,
   callJson,
+  callPage,
   ifMatchHeader,
   segment,
 } from '../core/operation.js';
-import { walkPages } from '../core/pagination.js';
+import { type NavigablePage, type PageWalk, walkItems } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
 type Project = components['schemas']['Project'];
@@ -34,8 +36,8 @@ export class ProjectsResource {
    * @example
    * const { items } = await client.projects.list({ status: 'active' });
    */
-  list(params: ListProjectsParams = {}, options?: RequestOptions): Promise<ProjectPage> {
-    return callJson(this.#transport, 'listProjects', { method: 'GET', path: '/api/v1/projects', query: params, secured: true, options });
+  list(params: ListProjectsParams = {}, options?: RequestOptions): APIPromise<NavigablePage<ProjectPage>> {
+    return callPage(this.#transport, 'listProjects', { method: 'GET', path: '/api/v1/projects', query: params, secured: true, options }, (offset) => this.list({ ...params, offset }, options));
   }
 
   /**
@@ -43,9 +45,9 @@ export class ProjectsResource {
    * @example
    * for await (const project of client.projects.listAll()) console.log(project.id, project.name);
    */
-  listAll(filters: ProjectFilters = {}, options?: RequestOptions & { pageSize?: number }): AsyncGenerator<Project, void, undefined> {
+  listAll(filters: ProjectFilters = {}, options?: RequestOptions & { pageSize?: number }): PageWalk<Project, ProjectPage> {
     const limit = options?.pageSize ?? 100;
-    return walkPages((offset) => this.list({ ...filters, limit, offset }, options));
+    return walkItems((offset) => this.list({ ...filters, limit, offset }, options));
   }
 
   /**
@@ -53,7 +55,7 @@ export class ProjectsResource {
    * @example
    * const project = await client.projects.create({ name: 'Website relaunch' });
    */
-  create(project: ProjectCreate, options?: RequestOptions): Promise<Project> {
+  create(project: ProjectCreate, options?: RequestOptions): APIPromise<Project> {
     return callJson(this.#transport, 'createProject', {
       method: 'POST',
       path: '/api/v1/projects',
@@ -72,20 +74,20 @@ export class ProjectsResource {
    * const fresh = await client.projects.get('PRJ-001', { ifNoneMatch: cached.version });
    * const current = fresh ?? cached; // null: not modified, the cached copy is current
    */
-  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): Promise<Project | null>;
+  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): APIPromise<Project | null>;
   /**
    * Fetches one project.
    * @example
    * const project = await client.projects.get('PRJ-001');
    */
-  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): Promise<Project>;
+  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): APIPromise<Project>;
   /**
    * Fetches one project, conditionally when `options.ifNoneMatch` is set (null: not modified).
    * @example
    * const project = await client.projects.get('PRJ-001', options);
    */
-  get(id: string, options?: ConditionalReadOptions): Promise<Project | null>;
-  get(id: string, options?: ConditionalReadOptions): Promise<Project | null> {
+  get(id: string, options?: ConditionalReadOptions): APIPromise<Project | null>;
+  get(id: string, options?: ConditionalReadOptions): APIPromise<Project | null> {
     return callConditional(this.#transport, 'getProject', { method: 'GET', path: `/api/v1/projects/${segment(id)}`, secured: true, options });
   }
 
@@ -94,7 +96,7 @@ export class ProjectsResource {
    * @example
    * await client.projects.update('PRJ-001', { status: 'archived' }, { ifMatch: 3 });
    */
-  update(id: string, changes: ProjectUpdate, options?: WriteOptions): Promise<Project> {
+  update(id: string, changes: ProjectUpdate, options?: WriteOptions): APIPromise<Project> {
     return callJson(this.#transport, 'updateProject', {
       method: 'PATCH',
       path: `/api/v1/projects/${segment(id)}`,
@@ -110,7 +112,7 @@ export class ProjectsResource {
    * @example
    * await client.projects.delete('PRJ-007');
    */
-  delete(id: string, options?: WriteOptions): Promise<void> {
+  delete(id: string, options?: WriteOptions): APIPromise<void> {
     return callEmpty(this.#transport, 'deleteProject', {
       method: 'DELETE',
       path: `/api/v1/projects/${segment(id)}`,
@@ -125,7 +127,7 @@ export class ProjectsResource {
    * @example
    * const { by_status, completion_rate } = await client.projects.summary('PRJ-001');
    */
-  summary(id: string, options?: RequestOptions): Promise<ProjectSummary> {
+  summary(id: string, options?: RequestOptions): APIPromise<ProjectSummary> {
     return callJson(this.#transport, 'getProjectSummary', {
       method: 'GET',
       path: `/api/v1/projects/${segment(id)}/summary`,

@@ -1,4 +1,5 @@
 import type { components } from '../generated/openapi.js';
+import type { APIPromise } from '../core/api-promise.js';
 import {
   type ConditionalReadOptions,
   type QueryOf,
@@ -6,10 +7,11 @@ import {
   callConditional,
   callEmpty,
   callJson,
+  callPage,
   ifMatchHeader,
   segment,
 } from '../core/operation.js';
-import { walkPages } from '../core/pagination.js';
+import { type NavigablePage, type PageWalk, walkItems } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 
 type Sprint = components['schemas']['Sprint'];
@@ -35,8 +37,8 @@ export class SprintsResource {
    * @example
    * const { items } = await client.sprints.list({ status: 'active' });
    */
-  list(params: ListSprintsParams = {}, options?: RequestOptions): Promise<SprintPage> {
-    return callJson(this.#transport, 'listSprints', { method: 'GET', path: '/api/v1/sprints', query: params, secured: true, options });
+  list(params: ListSprintsParams = {}, options?: RequestOptions): APIPromise<NavigablePage<SprintPage>> {
+    return callPage(this.#transport, 'listSprints', { method: 'GET', path: '/api/v1/sprints', query: params, secured: true, options }, (offset) => this.list({ ...params, offset }, options));
   }
 
   /**
@@ -44,9 +46,9 @@ export class SprintsResource {
    * @example
    * for await (const sprint of client.sprints.listAll({ project_id: 'PRJ-001' })) console.log(sprint.name);
    */
-  listAll(filters: SprintFilters = {}, options?: RequestOptions & { pageSize?: number }): AsyncGenerator<Sprint, void, undefined> {
+  listAll(filters: SprintFilters = {}, options?: RequestOptions & { pageSize?: number }): PageWalk<Sprint, SprintPage> {
     const limit = options?.pageSize ?? 100;
-    return walkPages((offset) => this.list({ ...filters, limit, offset }, options));
+    return walkItems((offset) => this.list({ ...filters, limit, offset }, options));
   }
 
   /**
@@ -54,7 +56,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.create({ name: 'Sprint 12', project_id: 'PRJ-001', start_date: '2026-11-02', end_date: '2026-11-13' });
    */
-  create(sprint: SprintCreate, options?: RequestOptions): Promise<Sprint> {
+  create(sprint: SprintCreate, options?: RequestOptions): APIPromise<Sprint> {
     return callJson(this.#transport, 'createSprint', {
       method: 'POST',
       path: '/api/v1/sprints',
@@ -73,20 +75,20 @@ export class SprintsResource {
    * const fresh = await client.sprints.get('SPR-001', { ifNoneMatch: cached.version });
    * const current = fresh ?? cached; // null: not modified, the cached copy is current
    */
-  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): Promise<Sprint | null>;
+  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): APIPromise<Sprint | null>;
   /**
    * Fetches one sprint.
    * @example
    * const sprint = await client.sprints.get('SPR-001');
    */
-  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): Promise<Sprint>;
+  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): APIPromise<Sprint>;
   /**
    * Fetches one sprint, conditionally when `options.ifNoneMatch` is set (null: not modified).
    * @example
    * const sprint = await client.sprints.get('SPR-001', options);
    */
-  get(id: string, options?: ConditionalReadOptions): Promise<Sprint | null>;
-  get(id: string, options?: ConditionalReadOptions): Promise<Sprint | null> {
+  get(id: string, options?: ConditionalReadOptions): APIPromise<Sprint | null>;
+  get(id: string, options?: ConditionalReadOptions): APIPromise<Sprint | null> {
     return callConditional(this.#transport, 'getSprint', { method: 'GET', path: `/api/v1/sprints/${segment(id)}`, secured: true, options });
   }
 
@@ -95,7 +97,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.update('SPR-001', { end_date: '2026-11-16' });
    */
-  update(id: string, changes: SprintUpdate, options?: WriteOptions): Promise<Sprint> {
+  update(id: string, changes: SprintUpdate, options?: WriteOptions): APIPromise<Sprint> {
     return callJson(this.#transport, 'updateSprint', {
       method: 'PATCH',
       path: `/api/v1/sprints/${segment(id)}`,
@@ -111,7 +113,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.delete('SPR-009');
    */
-  delete(id: string, options?: WriteOptions): Promise<void> {
+  delete(id: string, options?: WriteOptions): APIPromise<void> {
     return callEmpty(this.#transport, 'deleteSprint', {
       method: 'DELETE',
       path: `/api/v1/sprints/${segment(id)}`,
@@ -126,7 +128,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.start('SPR-002');
    */
-  start(id: string, options?: RequestOptions): Promise<Sprint> {
+  start(id: string, options?: RequestOptions): APIPromise<Sprint> {
     return callJson(this.#transport, 'startSprint', {
       method: 'POST',
       path: `/api/v1/sprints/${segment(id)}/start`,
@@ -141,7 +143,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.complete('SPR-001');
    */
-  complete(id: string, options?: RequestOptions): Promise<Sprint> {
+  complete(id: string, options?: RequestOptions): APIPromise<Sprint> {
     return callJson(this.#transport, 'completeSprint', {
       method: 'POST',
       path: `/api/v1/sprints/${segment(id)}/complete`,
@@ -156,7 +158,7 @@ export class SprintsResource {
    * @example
    * const { points } = await client.sprints.burndown('SPR-001');
    */
-  burndown(id: string, options?: RequestOptions): Promise<Burndown> {
+  burndown(id: string, options?: RequestOptions): APIPromise<Burndown> {
     return callJson(this.#transport, 'getSprintBurndown', {
       method: 'GET',
       path: `/api/v1/sprints/${segment(id)}/burndown`,
@@ -170,7 +172,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.assignTasks('SPR-001', ['TASK-000123', 'TASK-000124']);
    */
-  assignTasks(id: string, taskIds: string[], options?: RequestOptions): Promise<SprintTaskAssignmentResult> {
+  assignTasks(id: string, taskIds: string[], options?: RequestOptions): APIPromise<SprintTaskAssignmentResult> {
     return callJson(this.#transport, 'assignSprintTasks', {
       method: 'POST',
       path: `/api/v1/sprints/${segment(id)}/tasks`,
@@ -186,7 +188,7 @@ export class SprintsResource {
    * @example
    * await client.sprints.unassignTask('SPR-001', 'TASK-000123');
    */
-  unassignTask(id: string, taskId: string, options?: RequestOptions): Promise<void> {
+  unassignTask(id: string, taskId: string, options?: RequestOptions): APIPromise<void> {
     return callEmpty(this.#transport, 'unassignSprintTask', {
       method: 'DELETE',
       path: `/api/v1/sprints/${segment(id)}/tasks/${segment(taskId)}`,

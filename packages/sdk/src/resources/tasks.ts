@@ -1,4 +1,5 @@
 import type { components } from '../generated/openapi.js';
+import type { APIPromise } from '../core/api-promise.js';
 import { ConnectionError, ResponseValidationError, isDtmError } from '../core/errors.js';
 import {
   type ConditionalReadOptions,
@@ -7,10 +8,11 @@ import {
   callConditional,
   callEmpty,
   callJson,
+  callPage,
   ifMatchHeader,
   segment,
 } from '../core/operation.js';
-import { readNdjson, walkPages } from '../core/pagination.js';
+import { type NavigablePage, type PageWalk, readNdjson, walkItems } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 import { taskSchema } from '../schemas/index.js';
 
@@ -42,8 +44,8 @@ export class TasksResource {
    * const page = await client.tasks.list({ status: ['pending', 'blocked'], project_id: 'PRJ-001', limit: 100 });
    * console.log(`${page.items.length} of ${page.total}`);
    */
-  list(params: ListTasksParams = {}, options?: RequestOptions): Promise<TaskPage> {
-    return callJson(this.#transport, 'listTasks', { method: 'GET', path: '/api/v1/tasks', query: params, secured: true, options });
+  list(params: ListTasksParams = {}, options?: RequestOptions): APIPromise<NavigablePage<TaskPage>> {
+    return callPage(this.#transport, 'listTasks', { method: 'GET', path: '/api/v1/tasks', query: params, secured: true, options }, (offset) => this.list({ ...params, offset }, options));
   }
 
   /**
@@ -51,9 +53,9 @@ export class TasksResource {
    * @example
    * for await (const task of client.tasks.listAll({ assignee: 'demo' })) console.log(task.id, task.title);
    */
-  listAll(filters: TaskFilters = {}, options?: RequestOptions & { pageSize?: number }): AsyncGenerator<Task, void, undefined> {
+  listAll(filters: TaskFilters = {}, options?: RequestOptions & { pageSize?: number }): PageWalk<Task, TaskPage> {
     const limit = options?.pageSize ?? 100;
-    return walkPages((offset) => this.list({ ...filters, limit, offset }, options));
+    return walkItems((offset) => this.list({ ...filters, limit, offset }, options));
   }
 
   /**
@@ -61,7 +63,7 @@ export class TasksResource {
    * @example
    * const task = await client.tasks.create({ title: 'Write the release notes', priority: 'high', project_id: 'PRJ-001' });
    */
-  create(task: TaskCreate, options?: RequestOptions): Promise<Task> {
+  create(task: TaskCreate, options?: RequestOptions): APIPromise<Task> {
     return callJson(this.#transport, 'createTask', {
       method: 'POST',
       path: '/api/v1/tasks',
@@ -80,20 +82,20 @@ export class TasksResource {
    * const fresh = await client.tasks.get('TASK-000123', { ifNoneMatch: cached.version });
    * const current = fresh ?? cached; // null: not modified, the cached copy is current
    */
-  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): Promise<Task | null>;
+  get(id: string, options: ConditionalReadOptions & { ifNoneMatch: string | number }): APIPromise<Task | null>;
   /**
    * Fetches one task.
    * @example
    * const task = await client.tasks.get('TASK-000123');
    */
-  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): Promise<Task>;
+  get(id: string, options?: RequestOptions & { ifNoneMatch?: undefined }): APIPromise<Task>;
   /**
    * Fetches one task, conditionally when `options.ifNoneMatch` is set (null: not modified).
    * @example
    * const task = await client.tasks.get('TASK-000123', options);
    */
-  get(id: string, options?: ConditionalReadOptions): Promise<Task | null>;
-  get(id: string, options?: ConditionalReadOptions): Promise<Task | null> {
+  get(id: string, options?: ConditionalReadOptions): APIPromise<Task | null>;
+  get(id: string, options?: ConditionalReadOptions): APIPromise<Task | null> {
     return callConditional(this.#transport, 'getTask', { method: 'GET', path: `/api/v1/tasks/${segment(id)}`, secured: true, options });
   }
 
@@ -105,7 +107,7 @@ export class TasksResource {
    * const task = await client.tasks.get('TASK-000123');
    * await client.tasks.update(task.id, { status: 'in_progress' }, { ifMatch: task.version });
    */
-  update(id: string, changes: TaskUpdate, options?: WriteOptions): Promise<Task> {
+  update(id: string, changes: TaskUpdate, options?: WriteOptions): APIPromise<Task> {
     return callJson(this.#transport, 'updateTask', {
       method: 'PATCH',
       path: `/api/v1/tasks/${segment(id)}`,
@@ -121,7 +123,7 @@ export class TasksResource {
    * @example
    * await client.tasks.delete('TASK-000123');
    */
-  delete(id: string, options?: WriteOptions): Promise<void> {
+  delete(id: string, options?: WriteOptions): APIPromise<void> {
     return callEmpty(this.#transport, 'deleteTask', {
       method: 'DELETE',
       path: `/api/v1/tasks/${segment(id)}`,
@@ -136,7 +138,7 @@ export class TasksResource {
    * @example
    * await client.tasks.complete('TASK-000123', { completion_notes: 'Published.' });
    */
-  complete(id: string, completion: TaskComplete = {}, options?: WriteOptions): Promise<Task> {
+  complete(id: string, completion: TaskComplete = {}, options?: WriteOptions): APIPromise<Task> {
     return callJson(this.#transport, 'completeTask', {
       method: 'POST',
       path: `/api/v1/tasks/${segment(id)}/complete`,
@@ -153,7 +155,7 @@ export class TasksResource {
    * @example
    * const { items } = await client.tasks.history('TASK-000123');
    */
-  history(id: string, params: TaskHistoryParams = {}, options?: RequestOptions): Promise<TaskHistoryPage> {
+  history(id: string, params: TaskHistoryParams = {}, options?: RequestOptions): APIPromise<TaskHistoryPage> {
     return callJson(this.#transport, 'getTaskHistory', {
       method: 'GET',
       path: `/api/v1/tasks/${segment(id)}/history`,
@@ -171,7 +173,7 @@ export class TasksResource {
    *   operations: [{ op: 'update', id: 'TASK-000123', data: { status: 'completed' } }],
    * });
    */
-  bulk(request: BulkRequest, options?: RequestOptions): Promise<BulkResponse> {
+  bulk(request: BulkRequest, options?: RequestOptions): APIPromise<BulkResponse> {
     return callJson(this.#transport, 'bulkTasks', {
       method: 'POST',
       path: '/api/v1/tasks/bulk',

@@ -70,6 +70,44 @@ describe('listAll', () => {
   });
 });
 
+describe('pages', () => {
+  async function paged(total: number): Promise<DtmClient> {
+    const all = Array.from({ length: total }, (_, index) => task(index + 1));
+    server = await startServer((request, response) => {
+      const url = new URL(request.url, 'http://x');
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      sendJson(response, 200, { items: all.slice(offset, offset + limit), total: all.length, limit, offset });
+    });
+    return new DtmClient({ baseUrl: server.url, token: 't', env: {} });
+  }
+
+  it('listAll(...).pages() walks whole pages, one request each', async () => {
+    const client = await paged(250);
+    const pages = await collect(client.tasks.listAll({ assignee: 'demo' }, { pageSize: 100 }).pages());
+    expect(pages.map((page) => [page.offset, page.items.length, page.total])).toEqual([[0, 100, 250], [100, 100, 250], [200, 50, 250]]);
+    expect(server?.requests.map((request) => request.url)).toEqual([
+      '/api/v1/tasks?assignee=demo&limit=100&offset=0',
+      '/api/v1/tasks?assignee=demo&limit=100&offset=100',
+      '/api/v1/tasks?assignee=demo&limit=100&offset=200',
+    ]);
+  });
+
+  it('a page from list() has hasNextPage() and getNextPage() (same filters), and still serialises as the plain data', async () => {
+    const client = await paged(5);
+    const first = await client.tasks.list({ limit: 2, status: ['pending'] });
+    expect(JSON.parse(JSON.stringify(first))).toEqual({ items: [task(1), task(2)], total: 5, limit: 2, offset: 0 });
+    expect(Object.keys(first).sort()).toEqual(['items', 'limit', 'offset', 'total']);
+    expect(first.hasNextPage()).toBe(true);
+    const second = await first.getNextPage();
+    const third = await second.getNextPage();
+    expect([second.offset, third.offset, third.items.map((item) => item.id)]).toEqual([2, 4, ['TASK-000005']]);
+    expect(third.hasNextPage()).toBe(false);
+    await expect(third.getNextPage()).rejects.toThrow(/there is no page after offset 4: check hasNextPage\(\) first/);
+    expect(server?.requests.map((request) => request.url).slice(1)).toEqual(['/api/v1/tasks?limit=2&status=pending&offset=2', '/api/v1/tasks?limit=2&status=pending&offset=4']);
+  });
+});
+
 describe('tasks.export', () => {
   it('streams validated tasks from NDJSON with the filters', async () => {
     server = await startServer((_, response) => {

@@ -5,6 +5,7 @@ import { type RunningMockServer, startMockServer } from '@dtm/mock-server';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { DtmClient } from '../../src/client.js';
 import { CircuitBreaker } from '../../src/core/breaker.js';
+import type { APIPromise } from '../../src/core/api-promise.js';
 import type { CallMetrics } from '../../src/core/hooks.js';
 import type { ConditionalReadOptions } from '../../src/core/operation.js';
 import type { components } from '../../src/generated/openapi.js';
@@ -53,17 +54,17 @@ describe.each(['task', 'project', 'sprint'] as const)('%ss.get with ifNoneMatch'
 });
 
 describe('the types', () => {
-  it('stay Promise<T> without ifNoneMatch and become Promise<T | null> with it', () => {
-    expectTypeOf(client.tasks.get('TASK-000001')).toEqualTypeOf<Promise<Task>>();
-    expectTypeOf(client.tasks.get('TASK-000001', { timeoutMs: 5 })).toEqualTypeOf<Promise<Task>>();
-    expectTypeOf(client.tasks.get('TASK-000001', { ifNoneMatch: 3 })).toEqualTypeOf<Promise<Task | null>>();
-    expectTypeOf(client.projects.get('PRJ-001')).toEqualTypeOf<Promise<Project>>();
-    expectTypeOf(client.projects.get('PRJ-001', { ifNoneMatch: '"3"' })).toEqualTypeOf<Promise<Project | null>>();
-    expectTypeOf(client.sprints.get('SPR-001')).toEqualTypeOf<Promise<Sprint>>();
-    expectTypeOf(client.sprints.get('SPR-001', { ifNoneMatch: 3 })).toEqualTypeOf<Promise<Sprint | null>>();
+  it('stay APIPromise<T> without ifNoneMatch and become APIPromise<T | null> with it', () => {
+    expectTypeOf(client.tasks.get('TASK-000001')).toEqualTypeOf<APIPromise<Task>>();
+    expectTypeOf(client.tasks.get('TASK-000001', { timeoutMs: 5 })).toEqualTypeOf<APIPromise<Task>>();
+    expectTypeOf(client.tasks.get('TASK-000001', { ifNoneMatch: 3 })).toEqualTypeOf<APIPromise<Task | null>>();
+    expectTypeOf(client.projects.get('PRJ-001')).toEqualTypeOf<APIPromise<Project>>();
+    expectTypeOf(client.projects.get('PRJ-001', { ifNoneMatch: '"3"' })).toEqualTypeOf<APIPromise<Project | null>>();
+    expectTypeOf(client.sprints.get('SPR-001')).toEqualTypeOf<APIPromise<Sprint>>();
+    expectTypeOf(client.sprints.get('SPR-001', { ifNoneMatch: 3 })).toEqualTypeOf<APIPromise<Sprint | null>>();
     // Options whose ifNoneMatch may or may not be set can answer null.
     const maybe: ConditionalReadOptions = {};
-    expectTypeOf(client.tasks.get('TASK-000001', maybe)).toEqualTypeOf<Promise<Task | null>>();
+    expectTypeOf(client.tasks.get('TASK-000001', maybe)).toEqualTypeOf<APIPromise<Task | null>>();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Task } from '@dtm/sdk';
+import type { BulkRequest, BulkResponse, Task } from '@dtm/sdk';
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { taskPriorities, taskStatuses } from '../../lib/contract.js';
@@ -105,7 +105,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       if (tasks.length > 0) await this.data.remember('tasks', tasks);
     };
     try {
-      const bulk = async (request: Parameters<typeof client.tasks.bulk>[0]): ReturnType<typeof client.tasks.bulk> => {
+      const bulk = async (request: BulkRequest): Promise<BulkResponse> => {
         const response = await client.tasks.bulk(request);
         for (const result of response.results) if (result.task !== undefined) updated.push(result.task);
         if (updated.length >= 1000) await keep();
