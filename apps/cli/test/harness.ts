@@ -36,11 +36,20 @@ export interface Sandbox {
   readonly dataDir: string;
   /** Runs `dtm` with these arguments. */
   run(args: readonly string[], options?: RunOptions): Promise<Result>;
+  /** Starts `dtm` with these arguments: the process (to signal it, or read its output as it comes) and its result. */
+  start(args: readonly string[], options?: RunOptions): Running;
   /** Runs `dtm` and parses its stdout as JSON (fails the test when the exit code is not 0). */
   json<T = unknown>(args: readonly string[], options?: RunOptions): Promise<T>;
   /** Logs in as the sandbox's user through `dtm auth login --password-stdin`. */
   login(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface Running {
+  readonly child: ChildProcess;
+  /** What stdout and stderr have said so far. */
+  readonly output: { stdout: string; stderr: string };
+  readonly result: Promise<Result>;
 }
 
 const children = new Set<ChildProcess>();
@@ -62,7 +71,7 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
   const configDir = join(home, 'config');
   const dataDir = join(home, 'data');
 
-  const run = (args: readonly string[], runOptions: RunOptions = {}): Promise<Result> => {
+  const start = (args: readonly string[], runOptions: RunOptions = {}): Running => {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) {
       if (value !== undefined && !key.startsWith('DTM_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
@@ -81,21 +90,22 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
     }
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const output = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
     child.stdin.end(runOptions.stdin ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), runOptions.timeoutMs ?? 20_000);
-    return new Promise((resolve, reject) => {
+    const result = new Promise<Result>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', (code, signal) => {
         clearTimeout(timer);
         children.delete(child);
-        resolve({ code, signal, stdout, stderr });
+        resolve({ code, signal, ...output });
       });
     });
+    return { child, output, result };
   };
+  const run = (args: readonly string[], runOptions?: RunOptions): Promise<Result> => start(args, runOptions).result;
 
   const json = async <T>(args: readonly string[], runOptions?: RunOptions): Promise<T> => {
     const result = await run([...args, '--json'], runOptions);
@@ -111,6 +121,7 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
     configDir,
     dataDir,
     run,
+    start,
     json,
     async login() {
       const result = await run(['auth', 'login', '--username', username, '--password-stdin'], { stdin: `${password}\n` });

@@ -4,6 +4,7 @@ import { type BreakerOptions, CircuitBreaker } from './core/breaker.js';
 import {
   type Env,
   defaultBaseUrl,
+  defaultMaxResponseBytes,
   defaultTimeoutMs,
   normalizeBaseUrl,
   parseDuration,
@@ -34,6 +35,17 @@ export interface DtmClientOptions {
   tokenStore?: TokenStore;
   /** Timeout of each attempt in ms. Default: `DTM_REQUEST_TIMEOUT` (seconds, or `500ms`), else 10 000. */
   timeoutMs?: number;
+  /**
+   * The longest wait for the next chunk of a streamed body (`tasks.export()`, `exportCsv()`,
+   * `request()`), in ms: the stream then fails with TimeoutError. Default: the call's `timeoutMs`.
+   */
+  streamIdleTimeoutMs?: number;
+  /**
+   * The largest answer read into memory, in bytes: JSON answers and `request()`; streamed
+   * exports are not limited. Beyond it a call fails with ResponseTooLargeError. Default 32 MiB
+   * (33 554 432); `Infinity` for no limit.
+   */
+  maxResponseBytes?: number;
   /**
    * Retries of failed idempotent calls: a limit, or the full policy. Default: 2 retries, of
    * connection failures and timeouts too; `{ retryUnreachable: false }` raises those at the
@@ -124,7 +136,10 @@ export class DtmClient {
     const timeoutMs =
       options.timeoutMs ??
       (env.DTM_REQUEST_TIMEOUT ? parseDuration(env.DTM_REQUEST_TIMEOUT, 'DTM_REQUEST_TIMEOUT') : defaultTimeoutMs);
-    if (!(timeoutMs > 0)) throw new ConfigurationError(`timeoutMs must be greater than zero, got ${timeoutMs}`, '');
+    const { streamIdleTimeoutMs, maxResponseBytes = defaultMaxResponseBytes } = options;
+    requirePositive('timeoutMs', timeoutMs);
+    if (streamIdleTimeoutMs !== undefined) requirePositive('streamIdleTimeoutMs', streamIdleTimeoutMs);
+    requirePositive('maxResponseBytes', maxResponseBytes);
     const token = options.token ?? env.DTM_TOKEN;
     this.tokenStore = options.tokenStore ?? new MemoryTokenStore(token ? { accessToken: token } : undefined);
     this.breaker =
@@ -142,6 +157,8 @@ export class DtmClient {
       baseUrl: this.baseUrl,
       fetch: fetchImplementation,
       timeoutMs,
+      streamIdleTimeoutMs,
+      maxResponseBytes,
       retry,
       validate: options.validate ?? true,
       hooks: options.hooks ?? {},
@@ -193,7 +210,8 @@ export class DtmClient {
 
   /**
    * Sends any request to the API, like `gh api`: for operations this SDK has no method for
-   * yet. The answer is parsed but not validated.
+   * yet. The answer is parsed but not validated. Its body is bounded like a stream's (the
+   * idle timeout, the signal) and by `maxResponseBytes`.
    * @example
    * const { data } = await client.request({ method: 'GET', path: '/api/v1/tasks', query: { limit: 5 } });
    */
@@ -209,9 +227,11 @@ export class DtmClient {
       sendsCredentials: credentialPaths.has(new URL(raw.path, 'http://path.invalid').pathname.replace(/\/+$/, '')),
       idempotent: true,
       expect: 'stream',
+      sizeLimited: true,
       options,
     });
-    const text = await result.response.text();
+    // The body stream enforces the limits; Response only decodes it.
+    const text = result.body ? await new Response(result.body).text() : '';
     let data: unknown;
     if (text) {
       try {
@@ -232,4 +252,8 @@ function resolveRetry({ retries, maxRetries }: DtmClientOptions): ResolvedRetryO
   }
   const policy = typeof retries === 'object' ? retries : {};
   return { ...defaultRetry, ...policy, limit: maxRetries ?? limit ?? defaultRetry.limit };
+}
+
+function requirePositive(name: string, value: number): void {
+  if (!(value > 0)) throw new ConfigurationError(`${name} must be greater than zero, got ${value}`, '');
 }

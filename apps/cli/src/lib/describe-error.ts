@@ -68,6 +68,10 @@ export function describeError(error: unknown): DescribedError {
       code = 'not_found';
     } else if (sdk.name === 'ValidationError') {
       code = 'invalid';
+    } else if (sdk.name === 'ResponseTooLargeError') {
+      // The SDK's hint names its option; the CLI has none to raise the limit.
+      code = 'too_large';
+      shownHint = 'Ask for less (filters, a smaller --limit); `dtm task export` streams any number of tasks.';
     }
     return {
       message: `${message}${detail}`,

@@ -3,6 +3,8 @@ import { redactUrl } from './redact.js';
 
 export const defaultBaseUrl = 'http://127.0.0.1:8000';
 export const defaultTimeoutMs = 10_000;
+/** 32 MiB: far above any page of the API, far below what would strain a process. */
+export const defaultMaxResponseBytes = 33_554_432;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -131,15 +131,44 @@ export class ConnectionError extends DtmError {
   }
 }
 
+/** No answer within the attempt's time, or a streamed body that went idle. */
 export class TimeoutError extends DtmError {
   override readonly name = 'TimeoutError';
   constructor(
     readonly context: ErrorContext,
     readonly timeoutMs: number,
+    /** True when the answer had begun and then no chunk of its body came for `timeoutMs` (`streamIdleTimeoutMs`). */
+    readonly idle = false,
+  ) {
+    const origin = new URL(context.url).origin;
+    super(
+      idle
+        ? `${context.operation}: the stream from ${origin} went idle: no data for ${timeoutMs} ms (request ${context.requestId})`
+        : `${context.operation}: no answer from ${origin} within ${timeoutMs} ms`,
+      idle
+        ? 'The server stopped sending; retry later, or raise streamIdleTimeoutMs'
+        : 'The server may be overloaded; retry later or raise the timeout',
+    );
+  }
+}
+
+/**
+ * The answer is larger than the client reads into memory (`maxResponseBytes`): announced so
+ * by its Content-Length, or found so while reading. The download is stopped; not retried.
+ */
+export class ResponseTooLargeError extends DtmError {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(
+    readonly context: ErrorContext,
+    /** The client's `maxResponseBytes`. */
+    readonly limitBytes: number,
+    /** The size the server announced in Content-Length, when it sent one. */
+    readonly announcedBytes: number | undefined,
   ) {
     super(
-      `${context.operation}: no answer from ${new URL(context.url).origin} within ${timeoutMs} ms`,
-      'The server may be overloaded; retry later or raise the timeout',
+      `${context.operation}: the answer was larger than ${formatBytes(limitBytes)}` +
+        `${announcedBytes === undefined ? '' : ` (Content-Length: ${announcedBytes} bytes)`} (request ${context.requestId})`,
+      'Ask for less (filters, a smaller limit), stream it (tasks.export), or raise maxResponseBytes',
     );
   }
 }
@@ -241,6 +270,14 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** `33554432` → `32 MiB`, `1536` → `1.5 KiB`. */
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
 function systemErrorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     if (typeof current !== 'object') return undefined;
@@ -294,6 +331,8 @@ export const isConnectionError = (error: unknown): error is ConnectionError => h
 export const isTimeoutError = (error: unknown): error is TimeoutError => hasName(error, ['TimeoutError']);
 export const isRequestAbortedError = (error: unknown): error is RequestAbortedError =>
   hasName(error, ['RequestAbortedError']);
+export const isResponseTooLargeError = (error: unknown): error is ResponseTooLargeError =>
+  hasName(error, ['ResponseTooLargeError']);
 export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => hasName(error, ['CircuitOpenError']);
 export const isResponseValidationError = (error: unknown): error is ResponseValidationError =>
   hasName(error, ['ResponseValidationError']);

@@ -1,6 +1,7 @@
 import ky, { type KyInstance, isTimeoutError as isKyTimeoutError } from 'ky';
 import type { ZodType } from 'zod';
 import type { components } from '../generated/openapi.js';
+import { readBody, streamBody } from './body.js';
 import type { CircuitBreaker } from './breaker.js';
 import { isLoopbackHost } from './config.js';
 import {
@@ -10,6 +11,7 @@ import {
   type ErrorContext,
   InsecureTransportError,
   RequestAbortedError,
+  ResponseTooLargeError,
   ResponseValidationError,
   TimeoutError,
   errorFromResponse,
@@ -32,6 +34,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Timeout of each attempt in ms; overrides the client's. */
   timeoutMs?: number;
+  /** The longest wait for the next chunk of a streamed body (`tasks.export()`, `exportCsv()`, `request()`), in ms; overrides the client's. */
+  streamIdleTimeoutMs?: number;
   /** Overrides the client's retry limit for this call (0 disables retries). */
   retries?: number;
   /** The common name of `retries`. */
@@ -59,6 +63,11 @@ export interface CallSpec<T> {
   readonly idempotent?: boolean;
   /** `json`: parse and validate; `empty`: no body expected; `stream`: hand the body to the caller. */
   readonly expect: 'json' | 'empty' | 'stream';
+  /**
+   * Holds a streamed body to the client's `maxResponseBytes` too (`client.request()`, which
+   * buffers it); bodies the transport reads itself always are, exports are not.
+   */
+  readonly sizeLimited?: boolean;
   readonly schema?: ZodType<T>;
   /**
    * Statuses to treat as success besides 2xx (health answers 503 with a body; a conditional
@@ -73,16 +82,25 @@ export interface CallResult<T> {
   readonly status: number;
   readonly headers: Headers;
   readonly requestId: string;
-  /** The response: for `expect: 'stream'` its body is unread; otherwise it was read into `text`. */
+  readonly context: ErrorContext;
+  /** The response. For `expect: 'stream'` read its body through `body`, not directly; otherwise it was read into `text`. */
   readonly response: Response;
   /** The body as read (undefined for `expect: 'stream'`). */
   readonly text: string | undefined;
+  /**
+   * For `expect: 'stream'`: the body, read under the idle timeout, the caller's signal and
+   * (with `sizeLimited`) `maxResponseBytes`. Null for other calls and bodiless answers.
+   */
+  readonly body: ReadableStream<Uint8Array> | null;
 }
 
 export interface TransportConfig {
   readonly baseUrl: string;
   readonly fetch: typeof globalThis.fetch;
   readonly timeoutMs: number;
+  /** Undefined: each call's `timeoutMs`. */
+  readonly streamIdleTimeoutMs: number | undefined;
+  readonly maxResponseBytes: number;
   readonly retry: ResolvedRetryOptions;
   readonly validate: boolean;
   readonly hooks: Hooks;
@@ -231,16 +249,6 @@ export class Transport {
     const timeoutMs = spec.options?.timeoutMs ?? this.#config.timeoutMs;
     const callerSignal = spec.options?.signal;
     const started = performance.now();
-    const fail = (error: unknown, timedOut: boolean): never => {
-      if (callerSignal?.aborted) {
-        breaker?.cancelTrial();
-        throw new RequestAbortedError(context, error);
-      }
-      breaker?.recordFailure();
-      if (timedOut) throw new TimeoutError(context, timeoutMs);
-      throw new ConnectionError(context, error);
-    };
-
     let response: Response;
     try {
       if (callerSignal?.aborted) throw callerSignal.reason;
@@ -255,7 +263,13 @@ export class Transport {
         ...(callerSignal ? { signal: callerSignal } : {}),
       });
     } catch (error) {
-      return fail(error, isKyTimeoutError(error));
+      if (callerSignal?.aborted) {
+        breaker?.cancelTrial();
+        throw new RequestAbortedError(context, error);
+      }
+      breaker?.recordFailure();
+      if (isKyTimeoutError(error)) throw new TimeoutError(context, timeoutMs);
+      throw new ConnectionError(context, error);
     }
     if (hooks.onResponse) {
       callHook(hooks.onResponse, {
@@ -277,12 +291,25 @@ export class Transport {
     }
     // Read the body inside the attempt, so a connection that breaks mid-body is a
     // connection failure (retryable), within what is left of the attempt's time.
-    const remainingMs = Math.max(0, timeoutMs - (performance.now() - started));
-    const read = await readText(response, remainingMs).catch((error: unknown) => fail(error, false));
-    if (read.timedOut) return fail(undefined, true);
-    if (response.status >= 500) breaker?.recordFailure();
-    else breaker?.recordSuccess();
-    return { response, text: read.text };
+    const answered = (): void => {
+      if (response.status >= 500) breaker?.recordFailure();
+      else breaker?.recordSuccess();
+    };
+    let text: string;
+    try {
+      text = await readBody(response, context, {
+        signal: callerSignal,
+        deadline: { at: started + timeoutMs, timeoutMs },
+        maxBytes: this.#config.maxResponseBytes,
+      });
+    } catch (error) {
+      if (error instanceof RequestAbortedError) breaker?.cancelTrial();
+      else if (error instanceof ResponseTooLargeError) answered();
+      else breaker?.recordFailure();
+      throw error;
+    }
+    answered();
+    return { response, text };
   }
 
   #headers(
@@ -308,8 +335,17 @@ export class Transport {
   }
 
   #read<T>(spec: CallSpec<T>, { response, text }: Exchange, context: ErrorContext): CallResult<T> {
-    const base = { status: response.status, headers: response.headers, requestId: context.requestId, response, text: spec.expect === 'stream' ? undefined : text };
-    if (spec.expect !== 'json' || response.status === 304) return { ...base, data: undefined as T };
+    const base = { status: response.status, headers: response.headers, requestId: context.requestId, context, response, body: null };
+    if (spec.expect === 'stream') {
+      const options = spec.options ?? {};
+      const body = streamBody(response, context, {
+        signal: options.signal,
+        idleTimeoutMs: options.streamIdleTimeoutMs ?? this.#config.streamIdleTimeoutMs ?? options.timeoutMs ?? this.#config.timeoutMs,
+        maxBytes: spec.sizeLimited ? this.#config.maxResponseBytes : undefined,
+      });
+      return { ...base, text: undefined, data: undefined as T, body };
+    }
+    if (spec.expect !== 'json' || response.status === 304) return { ...base, text, data: undefined as T };
 
     const contentType = response.headers.get('content-type') ?? '';
     if (!/[/+]json\b/i.test(contentType)) {
@@ -322,13 +358,13 @@ export class Transport {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ResponseValidationError(context, response.status, '', `the body is not valid JSON (${reason})`);
     }
-    if (!this.#config.validate || !spec.schema) return { ...base, data: data as T };
+    if (!this.#config.validate || !spec.schema) return { ...base, text, data: data as T };
     const parsed = spec.schema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ResponseValidationError(context, response.status, issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
     }
-    return { ...base, data: parsed.data };
+    return { ...base, text, data: parsed.data };
   }
 
   #retryDelay(error: DtmError, retries: number): number | undefined {
@@ -356,39 +392,6 @@ interface Exchange {
   readonly response: Response;
   readonly text: string;
 }
-
-/** Reads a whole body as text, giving up (and cancelling the download) after `timeoutMs`. */
-async function readText(response: Response, timeoutMs: number): Promise<{ text: string; timedOut: boolean }> {
-  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
-  if (!reader) return { text: '', timedOut: false };
-  const deadline = { passed: false };
-  const timer = setTimeout(() => {
-    deadline.passed = true;
-    void reader.cancel();
-  }, timeoutMs);
-  try {
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      chunks.push(chunk.value);
-      length += chunk.value.length;
-    }
-    if (deadline.passed) return { text: '', timedOut: true };
-    const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : new Uint8Array(length);
-    if (chunks.length > 1) {
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.length;
-      }
-    }
-    return { text: decoder.decode(bytes), timedOut: false };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const decoder = new TextDecoder();
 
 /** Reads an error body as problem details, or describes what came instead. */
 function problemFrom({ response, text }: Exchange): Problem {

@@ -1,6 +1,6 @@
 import type { components } from '../generated/openapi.js';
 import type { APIPromise } from '../core/api-promise.js';
-import { ConnectionError, ResponseValidationError, isDtmError } from '../core/errors.js';
+import { ResponseValidationError } from '../core/errors.js';
 import {
   type ConditionalReadOptions,
   type QueryOf,
@@ -186,50 +186,45 @@ export class TasksResource {
 
   /**
    * Streams every matching task from the NDJSON export, one validated task at a time, without
-   * holding the export in memory.
+   * holding the export in memory. A stream that stops sending fails with TimeoutError after
+   * `streamIdleTimeoutMs`; aborting `options.signal` ends the loop with RequestAbortedError.
    * @example
    * for await (const task of client.tasks.export({ project_id: 'PRJ-001' })) process.stdout.write(`${task.id}\n`);
    */
   async *export(filters: ExportTasksParams = {}, options?: RequestOptions): AsyncGenerator<Task, void, undefined> {
-    const { response, requestId } = await this.#exportResponse('ndjson', filters, options);
-    const context = { operation: 'exportTasks', method: 'GET', url: response.url, requestId };
-    if (!response.body) return;
+    const { body, status, context } = await this.#exportResponse('ndjson', filters, options);
+    if (!body) return;
     const validate = this.#transport.validates;
-    try {
-      yield* readNdjson(response.body, (line, lineNumber) => {
-        let record: unknown;
-        try {
-          record = JSON.parse(line);
-        } catch {
-          throw new ResponseValidationError(context, response.status, `line ${lineNumber}`, 'not valid JSON');
-        }
-        if (!validate) return record;
-        const parsed = taskSchema.safeParse(record);
-        if (parsed.success) return parsed.data;
-        const issue = parsed.error.issues[0];
-        throw new ResponseValidationError(
-          context,
-          response.status,
-          `line ${lineNumber}${issue?.path.length ? `: ${issue.path.join('.')}` : ''}`,
-          issue?.message ?? 'invalid task',
-        );
-      }) as AsyncGenerator<Task, void, undefined>;
-    } catch (error) {
-      // A connection that breaks mid-stream surfaces as a bare TypeError from fetch.
-      if (isDtmError(error)) throw error;
-      throw new ConnectionError(context, error);
-    }
+    yield* readNdjson(body, (line, lineNumber) => {
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        throw new ResponseValidationError(context, status, `line ${lineNumber}`, 'not valid JSON');
+      }
+      if (!validate) return record;
+      const parsed = taskSchema.safeParse(record);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      throw new ResponseValidationError(
+        context,
+        status,
+        `line ${lineNumber}${issue?.path.length ? `: ${issue.path.join('.')}` : ''}`,
+        issue?.message ?? 'invalid task',
+      );
+    }) as AsyncGenerator<Task, void, undefined>;
   }
 
   /**
-   * Returns the CSV export as a byte stream (a header row, then one row per task).
+   * Returns the CSV export as a byte stream (a header row, then one row per task). It errors
+   * like `export()`: TimeoutError when it goes idle, RequestAbortedError on `options.signal`.
    * @example
    * const csv = await client.tasks.exportCsv({ status: ['completed'] });
    * await pipeline(Readable.fromWeb(csv), createWriteStream('tasks.csv'));
    */
   async exportCsv(filters: ExportTasksParams = {}, options?: RequestOptions): Promise<ReadableStream<Uint8Array>> {
-    const { response } = await this.#exportResponse('csv', filters, options);
-    return response.body ?? new ReadableStream({ start: (controller) => { controller.close(); } });
+    const { body } = await this.#exportResponse('csv', filters, options);
+    return body ?? new ReadableStream({ start: (controller) => { controller.close(); } });
   }
 
   #exportResponse(format: 'ndjson' | 'csv', filters: ExportTasksParams, options: RequestOptions | undefined) {

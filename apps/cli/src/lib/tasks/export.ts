@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Task } from '@dtm/sdk';
 import { CliError } from '../errors.js';
@@ -30,7 +30,8 @@ const chunkBytes = 64 * 1024;
 /**
  * The tasks as text in `format` (json: one array, one task per line; ndjson: one task per
  * line), produced as the tasks arrive: only the current chunk is in memory. `onRecord` is
- * called with the running count after each task.
+ * called with the running count after each task. When `tasks` fails, the text of the tasks
+ * received so far is handed on before the error (a json array is then left open).
  */
 export async function* serializeTasks(
   tasks: AsyncIterable<Task>,
@@ -39,16 +40,21 @@ export async function* serializeTasks(
 ): AsyncGenerator<string, void, undefined> {
   let count = 0;
   let buffer = '';
-  for await (const task of tasks) {
-    const line = JSON.stringify(task);
-    if (format === 'ndjson') buffer += `${line}\n`;
-    else buffer += `${count === 0 ? '[\n' : ',\n'}${line}`;
-    count++;
-    onRecord(count);
-    if (buffer.length >= chunkBytes) {
-      yield buffer;
-      buffer = '';
+  try {
+    for await (const task of tasks) {
+      const line = JSON.stringify(task);
+      if (format === 'ndjson') buffer += `${line}\n`;
+      else buffer += `${count === 0 ? '[\n' : ',\n'}${line}`;
+      count++;
+      onRecord(count);
+      if (buffer.length >= chunkBytes) {
+        yield buffer;
+        buffer = '';
+      }
     }
+  } catch (error) {
+    if (buffer !== '') yield buffer;
+    throw error;
   }
   if (format === 'json') buffer += count === 0 ? '[]\n' : '\n]\n';
   if (buffer !== '') yield buffer;
@@ -122,25 +128,64 @@ export function partialPath(file: string): string {
   return `${file}.partial`;
 }
 
-/** A source stream, then any transforms, in pipeline order. */
-export type Stages = readonly [NodeJS.ReadableStream, ...NodeJS.ReadWriteStream[]];
+/** What an export writes: its source (text or bytes as they arrive), then any transforms, in pipeline order. */
+export interface Stages {
+  readonly source: AsyncIterable<string | Uint8Array>;
+  readonly transforms: readonly NodeJS.ReadWriteStream[];
+}
+
+/** The export stopped early (the server, a stall, a signal): what arrived is kept in `partial`. */
+export class PartialExportError extends Error {
+  constructor(
+    readonly partial: string,
+    cause: unknown,
+  ) {
+    super(`The export stopped early; what arrived is in ${partial}`, { cause });
+    this.name = 'PartialExportError';
+  }
+}
 
 /**
- * Writes a stream to `file` through `file.partial`, renamed over `file` once complete and
- * on disk: `file` is the old file or the whole new one, never half of one. On any failure
- * (or `signal` aborting) the partial file is removed.
+ * Runs the stages into `destination`. A failure of the source ends the pipeline as its end
+ * would, so everything that arrived before it is written out, and is then returned; a
+ * failure of a transform or of the destination rejects.
  */
-export async function writeFileFromStream(file: string, stages: Stages, signal?: AbortSignal): Promise<void> {
+async function pump(
+  stages: Stages,
+  destination: NodeJS.WritableStream,
+  options: { end?: boolean; signal?: AbortSignal } = {},
+): Promise<{ error: unknown } | undefined> {
+  let failure: { error: unknown } | undefined;
+  async function* untilFailure(): AsyncGenerator<string | Uint8Array, void, undefined> {
+    try {
+      yield* stages.source;
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  await pipeline([Readable.from(untilFailure()), ...stages.transforms, destination], options);
+  return failure;
+}
+
+/**
+ * Writes an export to `file` through `file.partial`, renamed over `file` once complete and
+ * on disk: `file` is the old file or the whole new one, never half of one. When the source
+ * fails (the server, a stall, the caller's signal), what arrived is kept in `file.partial`
+ * (PartialExportError, its cause the failure), or the failure is thrown as it is when nothing
+ * did. When the file cannot be written, `file.partial` is removed.
+ */
+export async function writeFileFromStream(file: string, stages: Stages): Promise<void> {
   const partial = partialPath(file);
+  let failure: { error: unknown } | undefined;
   try {
-    await pipeline([...stages, createWriteStream(partial, { flags: 'w' })], { signal });
+    failure = await pump(stages, createWriteStream(partial, { flags: 'w' }));
     const handle = await open(partial, 'r+');
     try {
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(partial, file);
+    if (!failure) await rename(partial, file);
   } catch (error) {
     await unlink(partial).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
@@ -154,20 +199,30 @@ export async function writeFileFromStream(file: string, stages: Stages, signal?:
     }
     throw error;
   }
+  if (!failure) return;
+  if ((await stat(partial)).size > 0) throw new PartialExportError(partial, failure.error);
+  await unlink(partial);
+  throw failure.error;
 }
 
-/** Writes a stream to stdout, leaving stdout open; a reader that goes away (`| head`) ends it quietly. */
+/**
+ * Writes an export to stdout, leaving stdout open; a reader that goes away (`| head`) ends
+ * it quietly. When the source fails, what arrived is written out before the failure is
+ * thrown; `signal` stops at once, also a write to a reader that does not read.
+ */
 export async function writeToStdout(stages: Stages, signal?: AbortSignal): Promise<void> {
   const ignoreBrokenPipe = (error: NodeJS.ErrnoException): void => {
     if (error.code !== 'EPIPE') throw error;
   };
   process.stdout.on('error', ignoreBrokenPipe);
+  let failure: { error: unknown } | undefined;
   try {
-    await pipeline([...stages, process.stdout], { end: false, signal });
+    failure = await pump(stages, process.stdout, { end: false, ...(signal ? { signal } : {}) });
     await drained(process.stdout);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
   }
+  if (failure) throw failure.error;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Task, TaskPage } from '@dtm/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +96,28 @@ describe('dtm api', () => {
     expect(result.code).toBe(4);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 401 });
     expect(result.stderr).toContain('dtm auth login');
+  });
+
+  it('an answer over 32 MiB is refused before it is read: one line and a hint, exit 1', async () => {
+    // Announces 40 MiB and sends a byte: the CLI must not wait for (or buffer) the rest.
+    const huge = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(40 * 1024 * 1024) });
+      response.write('[');
+    });
+    await new Promise<void>((resolve) => huge.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
+      const result = await box.run(['api', 'GET', '/api/v1/tasks', '--api-url', url]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        /^Error: GET \/api\/v1\/tasks: the answer was larger than 32 MiB \(Content-Length: 41943040 bytes\) \(request req_\w+\)\n/,
+      );
+      expect(result.stderr).toMatch(/\nHint: Ask for less \(filters, a smaller --limit\); `dtm task export` streams any number of tasks\.\n$/);
+    } finally {
+      huge.closeAllConnections();
+      await new Promise((resolve) => huge.close(resolve));
+    }
   });
 
   it('rejects a bad method, path, field, header or input with exit code 2, before any request', async () => {

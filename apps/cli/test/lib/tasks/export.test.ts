@@ -2,11 +2,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '@dtm/sdk';
 import { CliError } from '../../../src/lib/errors.js';
-import { CsvRecordCounter, formatFromPath, serializeTasks, writeFileFromStream } from '../../../src/lib/tasks/export.js';
+import {
+  CsvRecordCounter,
+  PartialExportError,
+  formatFromPath,
+  serializeTasks,
+  writeFileFromStream,
+} from '../../../src/lib/tasks/export.js';
 import { makeTask } from '../../fixtures.js';
 
 describe('formatFromPath', () => {
@@ -83,6 +88,21 @@ describe('serializeTasks', () => {
     expect(lines.map((line) => (JSON.parse(line) as Task).id)).toEqual(Array.from({ length: count }, (_, index) => task(index + 1).id));
   });
 
+  it('hands on the text of the tasks received before a failure, then the failure', async () => {
+    async function* failing(): AsyncGenerator<Task> {
+      yield* tasks(3);
+      throw new Error('stalled');
+    }
+    let text = '';
+    const error = await (async () => {
+      for await (const chunk of serializeTasks(failing(), 'json')) text += chunk;
+    })().catch((caught: unknown) => caught);
+    expect(error).toEqual(new Error('stalled'));
+    expect(text.split('\n').slice(1).map((line) => (JSON.parse(line.replace(/,$/, '')) as Task).id)).toEqual(
+      [1, 2, 3].map((id) => task(id).id),
+    );
+  });
+
   it('hands the text on in bounded chunks, not all at once', async () => {
     const { chunks } = await collect(serializeTasks(tasks(2000), 'ndjson'));
     expect(chunks).toBeGreaterThan(5);
@@ -100,27 +120,47 @@ describe('writeFileFromStream', () => {
 
   it('writes the whole file and leaves no partial', async () => {
     const file = join(dir, 'ok.ndjson');
-    await writeFileFromStream(file, [Readable.from(serializeTasks(tasks(10), 'ndjson'))]);
+    await writeFileFromStream(file, { source: serializeTasks(tasks(10), 'ndjson'), transforms: [] });
     expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toHaveLength(10);
     expect(await readdir(dir)).toEqual(['ok.ndjson']);
   });
 
-  it('keeps the old file and removes the partial when the stream fails midway', async () => {
+  it('keeps the old file, and what arrived in the partial, when the source fails midway', async () => {
     const file = join(dir, 'keep.ndjson');
     await writeFile(file, 'old content\n');
-    async function* failing(): AsyncGenerator<string> {
-      yield 'first line\n';
+    async function* failing(): AsyncGenerator<Task> {
+      yield task(1);
+      yield task(2);
       await Promise.resolve();
       throw new Error('connection dropped');
     }
-    await expect(writeFileFromStream(file, [Readable.from(failing())])).rejects.toThrow('connection dropped');
+    const error = await writeFileFromStream(file, { source: serializeTasks(failing(), 'ndjson'), transforms: [] }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(PartialExportError);
+    expect(error).toMatchObject({ partial: `${file}.partial`, cause: new Error('connection dropped') });
     expect(await readFile(file, 'utf8')).toBe('old content\n');
+    const kept = (await readFile(`${file}.partial`, 'utf8')).trimEnd().split('\n');
+    expect(kept.map((line) => (JSON.parse(line) as Task).id)).toEqual([task(1).id, task(2).id]);
+  });
+
+  it('leaves no partial when the source fails before anything arrived', async () => {
+    const file = join(dir, 'nothing.ndjson');
+    const refused: AsyncIterable<Task> = {
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('connection refused')) }),
+    };
+    await expect(writeFileFromStream(file, { source: serializeTasks(refused, 'ndjson'), transforms: [] })).rejects.toThrow(
+      'connection refused',
+    );
+    expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.partial`)).toBe(false);
   });
 
   it('says so when the folder does not exist', async () => {
     const file = join(dir, 'missing', 'x.csv');
-    const error = await writeFileFromStream(file, [Readable.from(['a\n'])]).catch((caught: unknown) => caught);
+    const error = await writeFileFromStream(file, { source: serializeTasks(tasks(1), 'ndjson'), transforms: [] }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).message).toBe(`Cannot write ${file}: its folder does not exist.`);
   });
