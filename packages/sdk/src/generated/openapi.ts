@@ -619,16 +619,32 @@ export interface components {
         CalendarDate: string;
         /** @description Increases by one on every change; the `ETag` is this number in quotes. */
         Version: number;
-        /** @enum {string} */
+        /**
+         * @description The state of a task. Only `completed` tasks have a `completed_at`.
+         * @enum {string}
+         */
         TaskStatus: "pending" | "in_progress" | "blocked" | "completed" | "cancelled";
-        /** @enum {string} */
+        /**
+         * @description How urgent a task is, from `low` to `critical`.
+         * @enum {string}
+         */
         TaskPriority: "low" | "medium" | "high" | "critical";
-        /** @enum {string} */
+        /**
+         * @description A task field to sort by, ascending; a leading `-` sorts descending. `priority` sorts from `low` to `critical` and `status` in the order of TaskStatus; tasks without a `due_date` come last.
+         * @enum {string}
+         */
         TaskSort: "id" | "-id" | "title" | "-title" | "status" | "-status" | "priority" | "-priority" | "due_date" | "-due_date" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
-        /** @enum {string} */
+        /**
+         * @description Whether a project is in use (`active`) or kept for reference (`archived`).
+         * @enum {string}
+         */
         ProjectStatus: "active" | "archived";
-        /** @enum {string} */
+        /**
+         * @description A sprint is `planned` until it is started, `active` while it runs (at most one per project), and `completed` once it is completed.
+         * @enum {string}
+         */
         SprintStatus: "planned" | "active" | "completed";
+        /** @description A login name: 1 to 64 letters, digits, `.`, `_` or `-`. */
         Username: string;
         /** @description An RFC 9457 problem details object. */
         Problem: {
@@ -639,291 +655,483 @@ export interface components {
             type: string;
             /** @description A short summary of the kind of problem. */
             title: string;
+            /** @description The HTTP status code of the response. */
             status: number;
             /** @description What went wrong in this occurrence. */
             detail?: string;
-            /** Format: uri-reference */
+            /**
+             * Format: uri-reference
+             * @description A URI reference to this occurrence, for example the request's path.
+             */
             instance?: string;
             /** @description The request id, to find this request in the server logs. */
             request_id?: string;
+            /** @description One entry per invalid field or parameter; always present on 422. */
             errors?: components["schemas"]["FieldError"][];
         };
+        /** @description A problem for a 422 answer; `errors` names every invalid field. */
         ValidationProblem: components["schemas"]["Problem"] & Record<string, never>;
+        /** @description One invalid field or parameter of a request. */
         FieldError: {
             /** @description The field, in dotted form (`operations.2.data.title`) or a parameter name. */
             field: string;
+            /** @description What is wrong with it, for example `must not be empty`. */
             message: string;
         };
+        /** @description Whether the server and its database can serve requests. */
         Health: {
-            /** @enum {string} */
+            /**
+             * @description `ok`: everything works; `degraded`: the server answers, but some requests may fail or be slow; `down`: it cannot serve requests (sent with 503).
+             * @enum {string}
+             */
             status: "ok" | "degraded" | "down";
             /** @description The server's version. */
             version: string;
+            /** @description The state of the server's database. */
             database: {
-                /** @enum {string} */
+                /**
+                 * @description Whether the server can reach its database.
+                 * @enum {string}
+                 */
                 status: "up" | "down";
+                /** @description How long the database took to answer a check, in milliseconds; null when it did not answer. */
                 latency_ms?: number | null;
             };
+            /** @description Seconds since the server started. */
             uptime_seconds: number;
         };
+        /** @description The credentials to log in with. */
         LoginRequest: {
+            /** @description The user's login name. */
             username: components["schemas"]["Username"];
-            /** Format: password */
+            /**
+             * Format: password
+             * @description The user's password, 1 to 1,024 characters. It is never sent back.
+             */
             password: string;
         };
+        /** @description The refresh token to exchange for new tokens. */
         RefreshRequest: {
+            /** @description The `refresh_token` of the last login or refresh. It is revoked by this request; sending it again answers 401. */
             refresh_token: string;
         };
+        /** @description The refresh token to revoke. */
         LogoutRequest: {
+            /** @description The `refresh_token` of the session to end. */
             refresh_token: string;
         };
+        /** @description The tokens that a login or a refresh issues. */
         TokenPair: {
             /** @description A signed JWT; send it as `Authorization: Bearer <token>`. */
             access_token: string;
             /** @description An opaque token for `POST /auth/refresh`; single use. */
             refresh_token: string;
-            /** @enum {string} */
+            /**
+             * @description Always `bearer`.
+             * @enum {string}
+             */
             token_type: "bearer";
             /** @description Seconds until the access token expires. */
             expires_in: number;
             /** @description Seconds until the refresh token expires. */
             refresh_expires_in?: number;
         };
+        /** @description A user of the server. */
         User: {
+            /** @description The user's id, `USR-` and at least three digits. */
             id: string;
+            /** @description The user's login name. */
             username: components["schemas"]["Username"];
+            /** @description The user's name as people see it. */
             display_name: string;
-            /** Format: email */
+            /**
+             * Format: email
+             * @description The user's email address; null when it is not known.
+             */
             email?: string | null;
+            /** @description What the user may do. A user whose only role is `viewer` may read but not change data (403). */
             roles: ("admin" | "member" | "viewer")[];
         };
+        /** @description A unit of work, optionally in a project and a sprint. */
         Task: {
+            /** @description The task's id, assigned by the server. */
             id: components["schemas"]["TaskId"];
+            /** @description A short summary of the work, 1 to 200 characters. */
             title: string;
+            /** @description Details of the work, up to 10,000 characters; null when there are none. */
             description: string | null;
+            /** @description The task's state. */
             status: components["schemas"]["TaskStatus"];
+            /** @description How urgent the task is. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description The project the task belongs to; null when it belongs to none. */
             project_id: components["schemas"]["ProjectId"] | null;
+            /** @description The sprint the task is planned in; null when it is in none. */
             sprint_id: components["schemas"]["SprintId"] | null;
+            /** @description The username of the person doing the task; null when nobody is assigned. */
             assignee: components["schemas"]["Username"] | null;
+            /** @description Labels, at most 20; empty when there are none. */
             tags: components["schemas"]["Tag"][];
+            /** @description The day the task is due; null when it has no due date. */
             due_date: components["schemas"]["CalendarDate"] | null;
+            /** @description The estimated effort in hours, 0 to 10,000; null when it is not estimated. */
             estimate_hours: number | null;
+            /** @description When the task was completed; null unless `status` is `completed`. */
             completed_at: components["schemas"]["Timestamp"] | null;
+            /** @description The notes given when the task was completed, up to 10,000 characters; null when there are none. */
             completion_notes: string | null;
+            /** @description When the task was created. */
             created_at: components["schemas"]["Timestamp"];
+            /** @description When the task last changed. */
             updated_at: components["schemas"]["Timestamp"];
+            /** @description The task's current version, the number in its `ETag`. */
             version: components["schemas"]["Version"];
         };
         /** @description A label without commas or white space. */
         Tag: string;
+        /** @description A task to create. Only `title` is required. */
         TaskCreate: {
+            /** @description A short summary of the work, 1 to 200 characters. */
             title: string;
+            /** @description Details of the work, up to 10,000 characters; null or absent for none. */
             description?: string | null;
             /** @description Defaults to `pending`. */
             status?: components["schemas"]["TaskStatus"];
             /** @description Defaults to `medium`. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description The project to put the task in; it must exist (422 otherwise). Absent or null: the project of `sprint_id`, or none. */
             project_id?: components["schemas"]["ProjectId"] | null;
+            /** @description The sprint to plan the task in; it must exist and belong to the task's project (422 otherwise). */
             sprint_id?: components["schemas"]["SprintId"] | null;
+            /** @description The username of the person to do the task; null or absent for nobody. */
             assignee?: components["schemas"]["Username"] | null;
+            /** @description Labels, at most 20; absent for none. */
             tags?: components["schemas"]["Tag"][];
+            /** @description The day the task is due; null or absent for none. */
             due_date?: components["schemas"]["CalendarDate"] | null;
+            /** @description The estimated effort in hours, 0 to 10,000; null or absent for none. */
             estimate_hours?: number | null;
         };
+        /** @description The fields of a task to change, at least one. Absent fields keep their value; null clears a nullable field. */
         TaskUpdate: {
+            /** @description A new summary, 1 to 200 characters. */
             title?: string;
+            /** @description New details, up to 10,000 characters; null clears them. */
             description?: string | null;
+            /** @description A new state. Moving to `completed` sets `completed_at`; moving to any other state clears it. */
             status?: components["schemas"]["TaskStatus"];
+            /** @description A new priority. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description The project to move the task to; it must exist (422 otherwise). Null takes the task out of its project. */
             project_id?: components["schemas"]["ProjectId"] | null;
+            /** @description The sprint to move the task to; it must exist and belong to the task's project (422 otherwise). Null takes the task out of its sprint. */
             sprint_id?: components["schemas"]["SprintId"] | null;
+            /** @description The username of the new assignee; null leaves the task unassigned. */
             assignee?: components["schemas"]["Username"] | null;
+            /** @description New labels, at most 20; they replace the old ones. */
             tags?: components["schemas"]["Tag"][];
+            /** @description A new due day; null clears it. */
             due_date?: components["schemas"]["CalendarDate"] | null;
+            /** @description A new estimate in hours, 0 to 10,000; null clears it. */
             estimate_hours?: number | null;
         };
+        /** @description What to record when completing a task. */
         TaskComplete: {
+            /** @description Notes on the finished work, up to 10,000 characters. Absent: the task keeps the notes it has. */
             completion_notes?: string;
         };
+        /** @description Where a page sits in the full list of matching items. */
         PageMeta: {
             /** @description How many items match the filters, across all pages. */
             total: number;
+            /** @description The `limit` the page was read with: the most items it holds. */
             limit: number;
+            /** @description How many matching items come before this page. */
             offset: number;
         };
+        /** @description One page of tasks. */
         TaskPage: components["schemas"]["PageMeta"] & {
+            /** @description The tasks on this page, in the requested order, at most `limit`. */
             items: components["schemas"]["Task"][];
         };
+        /** @description One change of a task, as its audit trail records it. */
         TaskHistoryEntry: {
+            /** @description The entry's id, assigned by the server; later entries have higher ids. */
             id: number;
+            /** @description The task that changed. */
             task_id: components["schemas"]["TaskId"];
-            /** @enum {string} */
+            /**
+             * @description What happened to the task.
+             * @enum {string}
+             */
             action: "created" | "updated" | "completed" | "deleted";
+            /** @description The username of the user who made the change. */
             actor: components["schemas"]["Username"];
+            /** @description When the change was made. */
             at: components["schemas"]["Timestamp"];
+            /** @description The fields that changed, each with its value before and after. */
             changes: components["schemas"]["FieldChange"][];
         };
+        /** @description One field's value before and after a change. */
         FieldChange: {
+            /** @description The name of the field that changed. */
             field: string;
             /** @description The value before the change (null when it was unset). */
             from: unknown;
             /** @description The value after the change (null when it was cleared). */
             to: unknown;
         };
+        /** @description One page of a task's audit trail. */
         TaskHistoryPage: components["schemas"]["PageMeta"] & {
+            /** @description The entries on this page, oldest first. */
             items: components["schemas"]["TaskHistoryEntry"][];
         };
+        /** @description Operations on tasks to apply in one request. */
         BulkRequest: {
+            /** @description The operations, 1 to 500, applied in this order. */
             operations: components["schemas"]["BulkOperation"][];
         };
+        /** @description One operation of a bulk request; `op` says which. */
         BulkOperation: components["schemas"]["BulkCreate"] | components["schemas"]["BulkUpdate"] | components["schemas"]["BulkDelete"];
+        /** @description Creates a task. */
         BulkCreate: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `create`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             op: "create";
+            /** @description The task to create, as for `POST /api/v1/tasks`. */
             data: components["schemas"]["TaskCreate"];
         };
+        /** @description Changes fields of a task. */
         BulkUpdate: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `update`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             op: "update";
+            /** @description The task to change. */
             id: components["schemas"]["TaskId"];
             /** @description Apply only if the task still has this ETag. */
             if_match?: string;
+            /** @description The fields to change, as for `PATCH /api/v1/tasks/{task_id}`. */
             data: components["schemas"]["TaskUpdate"];
         };
+        /** @description Deletes a task. */
         BulkDelete: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `delete`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             op: "delete";
+            /** @description The task to delete. */
             id: components["schemas"]["TaskId"];
             /** @description Delete only if the task still has this ETag. */
             if_match?: string;
         };
+        /** @description The outcome of one operation of a bulk request. */
         BulkResult: {
             /** @description The position of the operation in the request. */
             index: number;
-            /** @enum {string} */
+            /**
+             * @description The kind of the operation.
+             * @enum {string}
+             */
             op: "create" | "update" | "delete";
             /** @description The HTTP status the operation would have had on its own. */
             status: number;
+            /** @description The task the operation applied to; absent when a create failed. */
             id?: components["schemas"]["TaskId"];
+            /** @description The task after a successful create or update; absent for a delete and for a failed operation. */
             task?: components["schemas"]["Task"];
+            /** @description Why the operation failed; present only when `status` is 400 or more. */
             error?: components["schemas"]["Problem"];
         };
+        /** @description The outcome of a bulk request. */
         BulkResponse: {
+            /** @description One result per operation, in request order. */
             results: components["schemas"]["BulkResult"][];
+            /** @description How many operations succeeded. */
             succeeded: number;
+            /** @description How many operations failed (`status` 400 or more). */
             failed: number;
         };
+        /** @description A group of tasks and sprints. */
         Project: {
+            /** @description The project's id, assigned by the server. */
             id: components["schemas"]["ProjectId"];
+            /** @description The project's name, 1 to 120 characters; no two projects share one. */
             name: string;
+            /** @description What the project is about, up to 10,000 characters; null when there is no description. */
             description: string | null;
+            /** @description Whether the project is in use or archived. */
             status: components["schemas"]["ProjectStatus"];
+            /** @description The username of the person responsible for the project; null when there is none. */
             owner: components["schemas"]["Username"] | null;
+            /** @description When the project was created. */
             created_at: components["schemas"]["Timestamp"];
+            /** @description When the project last changed. */
             updated_at: components["schemas"]["Timestamp"];
+            /** @description The project's current version, the number in its `ETag`. */
             version: components["schemas"]["Version"];
         };
+        /** @description A project to create. Only `name` is required. */
         ProjectCreate: {
+            /** @description The project's name, 1 to 120 characters; it must be unique (409 otherwise). */
             name: string;
+            /** @description What the project is about, up to 10,000 characters; null or absent for none. */
             description?: string | null;
             /** @description Defaults to `active`. */
             status?: components["schemas"]["ProjectStatus"];
+            /** @description The username of the person responsible for the project; null or absent for none. */
             owner?: components["schemas"]["Username"] | null;
         };
+        /** @description The fields of a project to change, at least one. Absent fields keep their value. */
         ProjectUpdate: {
+            /** @description A new name, 1 to 120 characters; it must be unique (409 otherwise). */
             name?: string;
+            /** @description A new description, up to 10,000 characters; null clears it. */
             description?: string | null;
+            /** @description `archived` archives the project; `active` brings it back into use. */
             status?: components["schemas"]["ProjectStatus"];
+            /** @description The username of the new owner; null leaves the project without one. */
             owner?: components["schemas"]["Username"] | null;
         };
+        /** @description One page of projects. */
         ProjectPage: components["schemas"]["PageMeta"] & {
+            /** @description The projects on this page, at most `limit`. */
             items: components["schemas"]["Project"][];
         };
+        /** @description Task counts by status. */
         StatusCounts: {
+            /** @description Tasks that are `pending`. */
             pending: number;
+            /** @description Tasks that are `in_progress`. */
             in_progress: number;
+            /** @description Tasks that are `blocked`. */
             blocked: number;
+            /** @description Tasks that are `completed`. */
             completed: number;
+            /** @description Tasks that are `cancelled`. */
             cancelled: number;
         };
+        /** @description Task counts by priority. */
         PriorityCounts: {
+            /** @description Tasks of priority `low`. */
             low: number;
+            /** @description Tasks of priority `medium`. */
             medium: number;
+            /** @description Tasks of priority `high`. */
             high: number;
+            /** @description Tasks of priority `critical`. */
             critical: number;
         };
+        /** @description Counts of a project's tasks. */
         ProjectSummary: {
+            /** @description The project whose tasks are counted. */
             project_id: components["schemas"]["ProjectId"];
+            /** @description All tasks of the project, cancelled ones included. */
             total: number;
+            /** @description The tasks by status; the counts add up to `total`. */
             by_status: components["schemas"]["StatusCounts"];
+            /** @description The tasks by priority; the counts add up to `total`. */
             by_priority: components["schemas"]["PriorityCounts"];
             /** @description Completed tasks divided by tasks that are not cancelled (0 when there are none). */
             completion_rate: number;
         };
+        /** @description A time-boxed iteration of a project. */
         Sprint: {
+            /** @description The sprint's id, assigned by the server. */
             id: components["schemas"]["SprintId"];
+            /** @description The sprint's name, 1 to 120 characters. */
             name: string;
+            /** @description The project the sprint belongs to; it never changes. */
             project_id: components["schemas"]["ProjectId"];
+            /** @description What the sprint should achieve, up to 2,000 characters; null when no goal is set. */
             goal: string | null;
+            /** @description The state of the sprint; only starting and completing the sprint change it. */
             status: components["schemas"]["SprintStatus"];
+            /** @description The first day of the sprint. */
             start_date: components["schemas"]["CalendarDate"];
+            /** @description The last day of the sprint; never before `start_date`. */
             end_date: components["schemas"]["CalendarDate"];
+            /** @description When the sprint was started; null while it is `planned`. */
             started_at: components["schemas"]["Timestamp"] | null;
+            /** @description When the sprint was completed; null until it is `completed`. */
             completed_at: components["schemas"]["Timestamp"] | null;
+            /** @description When the sprint was created. */
             created_at: components["schemas"]["Timestamp"];
+            /** @description When the sprint last changed. */
             updated_at: components["schemas"]["Timestamp"];
+            /** @description The sprint's current version, the number in its `ETag`. */
             version: components["schemas"]["Version"];
         };
+        /** @description A sprint to create; it starts as `planned`. */
         SprintCreate: {
+            /** @description The sprint's name, 1 to 120 characters. */
             name: string;
+            /** @description The project to plan the sprint in; it must exist (404 otherwise). */
             project_id: components["schemas"]["ProjectId"];
+            /** @description What the sprint should achieve, up to 2,000 characters; null or absent for none. */
             goal?: string | null;
+            /** @description The first day of the sprint. */
             start_date: components["schemas"]["CalendarDate"];
+            /** @description The last day of the sprint; not before `start_date` (422 otherwise). */
             end_date: components["schemas"]["CalendarDate"];
         };
+        /** @description The fields of a sprint to change, at least one. Absent fields keep their value. */
         SprintUpdate: {
+            /** @description A new name, 1 to 120 characters. */
             name?: string;
+            /** @description A new goal, up to 2,000 characters; null clears it. */
             goal?: string | null;
+            /** @description A new first day; not after the end date (422 otherwise). */
             start_date?: components["schemas"]["CalendarDate"];
+            /** @description A new last day; not before the start date (422 otherwise). */
             end_date?: components["schemas"]["CalendarDate"];
         };
+        /** @description One page of sprints. */
         SprintPage: components["schemas"]["PageMeta"] & {
+            /** @description The sprints on this page, latest start first, at most `limit`. */
             items: components["schemas"]["Sprint"][];
         };
+        /** @description The tasks to put into a sprint. */
         SprintTaskAssignment: {
+            /** @description The tasks, 1 to 500 distinct ids. All must exist (404 otherwise) and none may belong to another project than the sprint's (422 otherwise). */
             task_ids: components["schemas"]["TaskId"][];
         };
+        /** @description The tasks a request put into a sprint. */
         SprintTaskAssignmentResult: {
+            /** @description The sprint the tasks are now in. */
             sprint_id: components["schemas"]["SprintId"];
+            /** @description The tasks assigned by this request. */
             task_ids: components["schemas"]["TaskId"][];
         };
+        /** @description A sprint's progress, one point per day. */
         Burndown: {
+            /** @description The sprint the series describes. */
             sprint_id: components["schemas"]["SprintId"];
             /**
              * @description What `remaining`, `ideal` and `completed` count.
              * @enum {string}
              */
             unit: "tasks";
+            /** @description The first day of the series, the sprint's `start_date`. */
             start_date: components["schemas"]["CalendarDate"];
+            /** @description The last day of the series, the sprint's `end_date`. */
             end_date: components["schemas"]["CalendarDate"];
             /** @description Tasks in the sprint, not counting cancelled ones. */
             scope: number;
+            /** @description One point per calendar day from `start_date` to `end_date`, in order. */
             points: components["schemas"]["BurndownPoint"][];
         };
+        /** @description The state of a sprint at the end of one day. */
         BurndownPoint: {
+            /** @description The day this point describes. */
             date: components["schemas"]["CalendarDate"];
             /** @description Tasks not yet completed at the end of the day; null for days still to come. */
             remaining: number | null;
+            /** @description Where `remaining` would be on a straight line from `scope` on the first day to 0 on the last. */
             ideal: number;
             /** @description Tasks completed during the day; null for days still to come. */
             completed: number | null;
@@ -933,40 +1141,58 @@ export interface components {
          * @enum {string}
          */
         ChangeOp: "upsert" | "delete";
+        /** @description The latest change of one task in the change feed. */
         TaskChange: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `task`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "task";
+            /** @description The task that changed. */
             id: components["schemas"]["TaskId"];
+            /** @description Whether the task was created or changed (`upsert`) or deleted (`delete`). */
             op: components["schemas"]["ChangeOp"];
+            /** @description The task's version after an upsert, or the version it had when it was deleted. */
             version: components["schemas"]["Version"];
+            /** @description When the change was made. */
             changed_at: components["schemas"]["Timestamp"];
+            /** @description The task as it is after the change; present on `upsert`, absent on `delete`. */
             record?: components["schemas"]["Task"];
         };
+        /** @description The latest change of one project in the change feed. */
         ProjectChange: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `project`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "project";
+            /** @description The project that changed. */
             id: components["schemas"]["ProjectId"];
+            /** @description Whether the project was created or changed (`upsert`) or deleted (`delete`). */
             op: components["schemas"]["ChangeOp"];
+            /** @description The project's version after an upsert, or the version it had when it was deleted. */
             version: components["schemas"]["Version"];
+            /** @description When the change was made. */
             changed_at: components["schemas"]["Timestamp"];
+            /** @description The project as it is after the change; present on `upsert`, absent on `delete`. */
             record?: components["schemas"]["Project"];
         };
+        /** @description The latest change of one sprint in the change feed. */
         SprintChange: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `sprint`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "sprint";
+            /** @description The sprint that changed. */
             id: components["schemas"]["SprintId"];
+            /** @description Whether the sprint was created or changed (`upsert`) or deleted (`delete`). */
             op: components["schemas"]["ChangeOp"];
+            /** @description The sprint's version after an upsert, or the version it had when it was deleted. */
             version: components["schemas"]["Version"];
+            /** @description When the change was made. */
             changed_at: components["schemas"]["Timestamp"];
+            /** @description The sprint as it is after the change; present on `upsert`, absent on `delete`. */
             record?: components["schemas"]["Sprint"];
         };
         /**
@@ -975,7 +1201,9 @@ export interface components {
          *     absent on `delete` (a tombstone).
          */
         Change: components["schemas"]["TaskChange"] | components["schemas"]["ProjectChange"] | components["schemas"]["SprintChange"];
+        /** @description One page of the change feed. */
         ChangePage: {
+            /** @description The changes after the cursor, oldest first, each record at most once. */
             items: components["schemas"]["Change"][];
             /** @description Where the next request resumes; the same cursor when `items` is empty. */
             next_cursor: string;
@@ -1451,6 +1679,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The username and password to log in with. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
@@ -1472,6 +1701,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The refresh token to exchange. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
@@ -1493,6 +1723,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The refresh token to revoke. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LogoutRequest"];
@@ -1635,6 +1866,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The task to create. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TaskCreate"];
@@ -1667,6 +1899,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The operations to apply, in order. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["BulkRequest"];
@@ -1856,6 +2089,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description The fields of the task to change. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TaskUpdate"];
@@ -1901,6 +2135,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description Notes to record with the completion; the body may be left out. */
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["TaskComplete"];
@@ -2025,6 +2260,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The project to create. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProjectCreate"];
@@ -2128,6 +2364,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description The fields of the project to change. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProjectUpdate"];
@@ -2240,6 +2477,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The sprint to create. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SprintCreate"];
@@ -2343,6 +2581,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description The fields of the sprint to change. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SprintUpdate"];
@@ -2482,6 +2721,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description The tasks to put into the sprint. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SprintTaskAssignment"];
