@@ -3,6 +3,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { parse } from 'yaml';
+import { documentStructure } from './document-structure.mjs';
 
 export const specPath = fileURLToPath(new URL('../../../openapi.yaml', import.meta.url));
 export const outputPath = fileURLToPath(new URL('../src/generated/openapi.ts', import.meta.url));
@@ -23,6 +25,7 @@ export async function generateTypes() {
     rootTypes: true,
     silent: true,
   });
+  documentStructure(ast, parse(await readFile(specPath, 'utf8')));
   return header + astToString(ast);
 }
 

@@ -26,6 +26,7 @@ import { TasksResource } from './resources/tasks.js';
 
 type Health = components['schemas']['Health'];
 
+/** Options of `new DtmClient()`; every one is optional. */
 export interface DtmClientOptions {
   /** The API's base URL. Default: `DTM_API_URL`, else `http://127.0.0.1:8000`. */
   baseUrl?: string;
@@ -87,20 +88,27 @@ type InternalOptions = DtmClientOptions & { [parentSession]?: Session };
 
 /** A raw request through the client's transport: auth, retries, hooks and all. */
 export interface RawRequest {
+  /** The HTTP method. */
   method: HttpMethod;
   /** A path below the base URL, starting with `/`; may carry its own query string. */
   path: string;
+  /** Query parameters to add; arrays are sent comma-separated, undefined values are left out. */
   query?: Record<string, QueryValue | undefined>;
+  /** A body to send as JSON; none when undefined. */
   body?: unknown;
   /** Send the bearer token (default true). */
   secured?: boolean;
 }
 
+/** What `client.request()` resolves with, for a 2xx answer; any other status throws an `ApiError`. */
 export interface RawResponse {
+  /** The HTTP status, always 2xx. */
   status: number;
+  /** The response headers. */
   headers: Headers;
-  /** The parsed JSON body, or undefined when there is none. */
+  /** The parsed JSON body; the text when the body is not JSON; undefined when it is empty. */
   data: unknown;
+  /** The `X-Request-Id` the request was sent with. */
   requestId: string;
 }
 
@@ -113,12 +121,19 @@ export interface RawResponse {
  * for await (const task of client.tasks.listAll({ status: ['pending'] })) console.log(task.title);
  */
 export class DtmClient {
+  /** Log in and out, refresh tokens, the current user. */
   readonly auth: AuthResource;
+  /** Tasks: list, create, read, change, complete, delete, history, bulk changes and export. */
   readonly tasks: TasksResource;
+  /** Projects and their task summaries. */
   readonly projects: ProjectsResource;
+  /** Sprints: their life cycle, their tasks and their burndown. */
   readonly sprints: SprintsResource;
+  /** The change feed, to keep a local copy up to date. */
   readonly changes: ChangesResource;
+  /** The API's base URL in use, without a trailing slash. */
   readonly baseUrl: string;
+  /** Where this client keeps its tokens (the one given, or an in-memory store). */
   readonly tokenStore: TokenStore;
   /** The circuit breaker in use, to read or persist its state. */
   readonly breaker: CircuitBreaker | undefined;

@@ -2,6 +2,7 @@ import type { CallResult } from './transport.js';
 
 /** What `.withResponse()` resolves with. */
 export interface WithResponse<T> {
+  /** What awaiting the call gives: the validated body. */
   data: T;
   /** The HTTP response; its body can be read again. */
   response: Response;

@@ -1,5 +1,6 @@
 /** The tokens of one session. */
 export interface TokenSet {
+  /** The bearer token sent as `Authorization: Bearer …`. */
   accessToken: string;
   /** Absent for a plain access token (e.g. from DTM_TOKEN): such a session cannot be refreshed. */
   refreshToken?: string;
@@ -14,8 +15,11 @@ export interface TokenSet {
  * database; methods may be async.
  */
 export interface TokenStore {
+  /** The stored tokens; undefined when there are none (not logged in). Called before every secured request. */
   get(): TokenSet | undefined | Promise<TokenSet | undefined>;
+  /** Replaces the stored tokens, after a login or a refresh. */
   set(tokens: TokenSet): void | Promise<void>;
+  /** Forgets the tokens, after a logout or a refused refresh. */
   clear(): void | Promise<void>;
   /**
    * Runs `work` holding a lock shared by everything that uses the same stored tokens (other
@@ -41,14 +45,17 @@ export class MemoryTokenStore implements TokenStore {
     this.#tokens = tokens;
   }
 
+  /** The tokens held, or undefined. */
   get(): TokenSet | undefined {
     return this.#tokens;
   }
 
+  /** Holds a copy of `tokens`. */
   set(tokens: TokenSet): void {
     this.#tokens = { ...tokens };
   }
 
+  /** Forgets the tokens. */
   clear(): void {
     this.#tokens = undefined;
   }

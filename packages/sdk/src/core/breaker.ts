@@ -1,5 +1,6 @@
 /** A snapshot of a breaker, to store between processes (JSON-safe). */
 export interface BreakerState {
+  /** `closed`: requests flow; `open`: they are refused; `half-open`: one trial request may go. */
   state: 'closed' | 'open' | 'half-open';
   /** Consecutive failures seen while closed. */
   failures: number;
@@ -7,6 +8,7 @@ export interface BreakerState {
   openedAt: number | null;
 }
 
+/** Options of `new CircuitBreaker()` (or the client's `breaker` option); every one is optional. */
 export interface BreakerOptions {
   /** Consecutive failures that open the breaker (default 5). */
   failureThreshold?: number;
@@ -16,6 +18,7 @@ export interface BreakerOptions {
   state?: BreakerState;
   /** Called after every change of state, e.g. to persist it. */
   onStateChange?: (state: BreakerState) => void;
+  /** The clock, in epoch ms (default `Date.now`); for tests. */
   now?: () => number;
 }
 
@@ -25,7 +28,9 @@ export interface BreakerOptions {
  * cooldown ends. Half-open: one trial request decides between closed and open again.
  */
 export class CircuitBreaker {
+  /** Consecutive failures that open the breaker. */
   readonly failureThreshold: number;
+  /** How long the breaker stays open before a trial request, in ms. */
   readonly cooldownMs: number;
   #state: BreakerState;
   #trialInFlight = false;

@@ -2,9 +2,13 @@ import { ConfigurationError } from './errors.js';
 
 /** Where the SDK's log lines go: `console`, pino, winston or anything with these four methods. */
 export interface Logger {
+  /** A line at level `debug`: an attempt sent or an answer received. Messages start with `[dtm]`; details, when given, are one object such as `{ requestId, attempt }`. */
   debug(message: string, ...details: unknown[]): void;
+  /** A line at level `info`, such as a retry and its reason. */
   info(message: string, ...details: unknown[]): void;
+  /** A line at level `warn`: something went wrong beside the call, such as a hook that threw. */
   warn(message: string, ...details: unknown[]): void;
+  /** A line at level `error`. */
   error(message: string, ...details: unknown[]): void;
 }
 

@@ -1,8 +1,12 @@
 /** A page as every list operation returns it. */
 export interface Page<T> {
+  /** The items on this page, at most `limit`. */
   items: T[];
+  /** How many items match the filters, across all pages. */
   total: number;
+  /** The most items a page holds, as requested (or the server's default). */
   limit: number;
+  /** How many matching items come before this page. */
   offset: number;
 }
 

@@ -25,7 +25,9 @@ import { type ResolvedRetryOptions, backoffDelay, canRetry, isRetryableStatus, s
 import type { Session } from './session.js';
 
 type Problem = components['schemas']['Problem'];
+/** The HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A query parameter's value; an array is sent comma-separated (`status=pending,blocked`). */
 export type QueryValue = string | number | boolean | readonly (string | number)[];
 
 /** Options every SDK method accepts as its last argument. */

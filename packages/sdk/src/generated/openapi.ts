@@ -4,12 +4,19 @@
  */
 /* eslint-disable */
 
+/** Every path of the DTM API, with its operations by HTTP method. */
 export interface paths {
+    /** The operations on `/health`: GET (getHealth). */
     "/health": {
+        /** The parameters that every operation on `/health` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/health` share no query parameters. */
             query?: never;
+            /** None: the operations on `/health` share no header parameters. */
             header?: never;
+            /** None: the operations on `/health` share no path parameters. */
             path?: never;
+            /** None: the operations on `/health` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -17,42 +24,70 @@ export interface paths {
          * @description Reports whether the server and its database can serve requests. Public; needs no token.
          */
         get: operations["getHealth"];
+        /** None: `/health` has no PUT operation. */
         put?: never;
+        /** None: `/health` has no POST operation. */
         post?: never;
+        /** None: `/health` has no DELETE operation. */
         delete?: never;
+        /** None: `/health` has no OPTIONS operation. */
         options?: never;
+        /** None: `/health` has no HEAD operation. */
         head?: never;
+        /** None: `/health` has no PATCH operation. */
         patch?: never;
+        /** None: `/health` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/auth/login`: POST (login). */
     "/auth/login": {
+        /** The parameters that every operation on `/auth/login` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/auth/login` share no query parameters. */
             query?: never;
+            /** None: the operations on `/auth/login` share no header parameters. */
             header?: never;
+            /** None: the operations on `/auth/login` share no path parameters. */
             path?: never;
+            /** None: the operations on `/auth/login` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/auth/login` has no GET operation. */
         get?: never;
+        /** None: `/auth/login` has no PUT operation. */
         put?: never;
         /**
          * Log in with a username and password
          * @description Exchanges a username and password for an access token and a refresh token. Public.
          */
         post: operations["login"];
+        /** None: `/auth/login` has no DELETE operation. */
         delete?: never;
+        /** None: `/auth/login` has no OPTIONS operation. */
         options?: never;
+        /** None: `/auth/login` has no HEAD operation. */
         head?: never;
+        /** None: `/auth/login` has no PATCH operation. */
         patch?: never;
+        /** None: `/auth/login` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/auth/refresh`: POST (refreshToken). */
     "/auth/refresh": {
+        /** The parameters that every operation on `/auth/refresh` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/auth/refresh` share no query parameters. */
             query?: never;
+            /** None: the operations on `/auth/refresh` share no header parameters. */
             header?: never;
+            /** None: the operations on `/auth/refresh` share no path parameters. */
             path?: never;
+            /** None: the operations on `/auth/refresh` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/auth/refresh` has no GET operation. */
         get?: never;
+        /** None: `/auth/refresh` has no PUT operation. */
         put?: never;
         /**
          * Exchange a refresh token for new tokens
@@ -61,37 +96,61 @@ export interface paths {
          *     token has usually expired when this is called.
          */
         post: operations["refreshToken"];
+        /** None: `/auth/refresh` has no DELETE operation. */
         delete?: never;
+        /** None: `/auth/refresh` has no OPTIONS operation. */
         options?: never;
+        /** None: `/auth/refresh` has no HEAD operation. */
         head?: never;
+        /** None: `/auth/refresh` has no PATCH operation. */
         patch?: never;
+        /** None: `/auth/refresh` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/auth/logout`: POST (logout). */
     "/auth/logout": {
+        /** The parameters that every operation on `/auth/logout` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/auth/logout` share no query parameters. */
             query?: never;
+            /** None: the operations on `/auth/logout` share no header parameters. */
             header?: never;
+            /** None: the operations on `/auth/logout` share no path parameters. */
             path?: never;
+            /** None: the operations on `/auth/logout` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/auth/logout` has no GET operation. */
         get?: never;
+        /** None: `/auth/logout` has no PUT operation. */
         put?: never;
         /**
          * Log out and revoke a refresh token
          * @description Revokes the given refresh token. The access token stays valid until it expires.
          */
         post: operations["logout"];
+        /** None: `/auth/logout` has no DELETE operation. */
         delete?: never;
+        /** None: `/auth/logout` has no OPTIONS operation. */
         options?: never;
+        /** None: `/auth/logout` has no HEAD operation. */
         head?: never;
+        /** None: `/auth/logout` has no PATCH operation. */
         patch?: never;
+        /** None: `/auth/logout` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/auth/me`: GET (getCurrentUser). */
     "/auth/me": {
+        /** The parameters that every operation on `/auth/me` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/auth/me` share no query parameters. */
             query?: never;
+            /** None: the operations on `/auth/me` share no header parameters. */
             header?: never;
+            /** None: the operations on `/auth/me` share no path parameters. */
             path?: never;
+            /** None: the operations on `/auth/me` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -99,19 +158,32 @@ export interface paths {
          * @description Returns the user the access token was issued to.
          */
         get: operations["getCurrentUser"];
+        /** None: `/auth/me` has no PUT operation. */
         put?: never;
+        /** None: `/auth/me` has no POST operation. */
         post?: never;
+        /** None: `/auth/me` has no DELETE operation. */
         delete?: never;
+        /** None: `/auth/me` has no OPTIONS operation. */
         options?: never;
+        /** None: `/auth/me` has no HEAD operation. */
         head?: never;
+        /** None: `/auth/me` has no PATCH operation. */
         patch?: never;
+        /** None: `/auth/me` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/tasks`: GET (listTasks), POST (createTask). */
     "/api/v1/tasks": {
+        /** The parameters that every operation on `/api/v1/tasks` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/tasks` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/tasks` share no header parameters. */
             header?: never;
+            /** None: the operations on `/api/v1/tasks` share no path parameters. */
             path?: never;
+            /** None: the operations on `/api/v1/tasks` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -119,26 +191,40 @@ export interface paths {
          * @description Lists tasks matching every given filter, one page at a time.
          */
         get: operations["listTasks"];
+        /** None: `/api/v1/tasks` has no PUT operation. */
         put?: never;
         /**
          * Create a task
          * @description Creates a task. The server assigns its id, timestamps and version.
          */
         post: operations["createTask"];
+        /** None: `/api/v1/tasks` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/tasks` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/tasks` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/tasks` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/tasks` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/tasks/bulk`: POST (bulkTasks). */
     "/api/v1/tasks/bulk": {
+        /** The parameters that every operation on `/api/v1/tasks/bulk` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/tasks/bulk` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/tasks/bulk` share no header parameters. */
             header?: never;
+            /** None: the operations on `/api/v1/tasks/bulk` share no path parameters. */
             path?: never;
+            /** None: the operations on `/api/v1/tasks/bulk` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/api/v1/tasks/bulk` has no GET operation. */
         get?: never;
+        /** None: `/api/v1/tasks/bulk` has no PUT operation. */
         put?: never;
         /**
          * Create, update and delete tasks in one request
@@ -147,17 +233,28 @@ export interface paths {
          *     whole fails (422) only when it is malformed.
          */
         post: operations["bulkTasks"];
+        /** None: `/api/v1/tasks/bulk` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/tasks/bulk` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/tasks/bulk` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/tasks/bulk` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/tasks/bulk` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/tasks/export`: GET (exportTasks). */
     "/api/v1/tasks/export": {
+        /** The parameters that every operation on `/api/v1/tasks/export` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/tasks/export` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/tasks/export` share no header parameters. */
             header?: never;
+            /** None: the operations on `/api/v1/tasks/export` share no path parameters. */
             path?: never;
+            /** None: the operations on `/api/v1/tasks/export` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -168,18 +265,30 @@ export interface paths {
          *     stream.
          */
         get: operations["exportTasks"];
+        /** None: `/api/v1/tasks/export` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/tasks/export` has no POST operation. */
         post?: never;
+        /** None: `/api/v1/tasks/export` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/tasks/export` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/tasks/export` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/tasks/export` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/tasks/export` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/tasks/{task_id}`: GET (getTask), DELETE (deleteTask), PATCH (updateTask). */
     "/api/v1/tasks/{task_id}": {
+        /** The parameters that every operation on `/api/v1/tasks/{task_id}` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/tasks/{task_id}` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/tasks/{task_id}` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/tasks/{task_id}` takes. */
             path: {
                 /**
                  * @description A task id.
@@ -187,6 +296,7 @@ export interface paths {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: the operations on `/api/v1/tasks/{task_id}` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -195,14 +305,18 @@ export interface paths {
          *     the client holds) an unchanged task answers `304 Not Modified` without a body.
          */
         get: operations["getTask"];
+        /** None: `/api/v1/tasks/{task_id}` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/tasks/{task_id}` has no POST operation. */
         post?: never;
         /**
          * Delete a task
          * @description Deletes a task. With `If-Match` only that version is deleted (412 otherwise).
          */
         delete: operations["deleteTask"];
+        /** None: `/api/v1/tasks/{task_id}` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/tasks/{task_id}` has no HEAD operation. */
         head?: never;
         /**
          * Change fields of a task
@@ -210,12 +324,18 @@ export interface paths {
          *     the change applies only to that version (412 otherwise).
          */
         patch: operations["updateTask"];
+        /** None: `/api/v1/tasks/{task_id}` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/tasks/{task_id}/complete`: POST (completeTask). */
     "/api/v1/tasks/{task_id}/complete": {
+        /** The parameters that every operation on `/api/v1/tasks/{task_id}/complete` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/tasks/{task_id}/complete` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/tasks/{task_id}/complete` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/tasks/{task_id}/complete` takes. */
             path: {
                 /**
                  * @description A task id.
@@ -223,9 +343,12 @@ export interface paths {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: the operations on `/api/v1/tasks/{task_id}/complete` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/api/v1/tasks/{task_id}/complete` has no GET operation. */
         get?: never;
+        /** None: `/api/v1/tasks/{task_id}/complete` has no PUT operation. */
         put?: never;
         /**
          * Mark a task completed
@@ -234,16 +357,26 @@ export interface paths {
          *     no-op that returns it unchanged.
          */
         post: operations["completeTask"];
+        /** None: `/api/v1/tasks/{task_id}/complete` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/tasks/{task_id}/complete` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/tasks/{task_id}/complete` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/tasks/{task_id}/complete` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/tasks/{task_id}/complete` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/tasks/{task_id}/history`: GET (getTaskHistory). */
     "/api/v1/tasks/{task_id}/history": {
+        /** The parameters that every operation on `/api/v1/tasks/{task_id}/history` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/tasks/{task_id}/history` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/tasks/{task_id}/history` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/tasks/{task_id}/history` takes. */
             path: {
                 /**
                  * @description A task id.
@@ -251,6 +384,7 @@ export interface paths {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: the operations on `/api/v1/tasks/{task_id}/history` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -258,19 +392,32 @@ export interface paths {
          * @description Lists every change made to a task, oldest first.
          */
         get: operations["getTaskHistory"];
+        /** None: `/api/v1/tasks/{task_id}/history` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/tasks/{task_id}/history` has no POST operation. */
         post?: never;
+        /** None: `/api/v1/tasks/{task_id}/history` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/tasks/{task_id}/history` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/tasks/{task_id}/history` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/tasks/{task_id}/history` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/tasks/{task_id}/history` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/projects`: GET (listProjects), POST (createProject). */
     "/api/v1/projects": {
+        /** The parameters that every operation on `/api/v1/projects` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/projects` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/projects` share no header parameters. */
             header?: never;
+            /** None: the operations on `/api/v1/projects` share no path parameters. */
             path?: never;
+            /** None: the operations on `/api/v1/projects` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -278,22 +425,33 @@ export interface paths {
          * @description Lists projects matching every given filter, one page at a time.
          */
         get: operations["listProjects"];
+        /** None: `/api/v1/projects` has no PUT operation. */
         put?: never;
         /**
          * Create a project
          * @description Creates a project. Project names are unique (409 otherwise).
          */
         post: operations["createProject"];
+        /** None: `/api/v1/projects` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/projects` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/projects` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/projects` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/projects` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/projects/{project_id}`: GET (getProject), DELETE (deleteProject), PATCH (updateProject). */
     "/api/v1/projects/{project_id}": {
+        /** The parameters that every operation on `/api/v1/projects/{project_id}` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/projects/{project_id}` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/projects/{project_id}` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/projects/{project_id}` takes. */
             path: {
                 /**
                  * @description A project id.
@@ -301,6 +459,7 @@ export interface paths {
                  */
                 project_id: components["parameters"]["ProjectId"];
             };
+            /** None: the operations on `/api/v1/projects/{project_id}` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -309,26 +468,36 @@ export interface paths {
          *     the client holds) an unchanged project answers `304 Not Modified` without a body.
          */
         get: operations["getProject"];
+        /** None: `/api/v1/projects/{project_id}` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/projects/{project_id}` has no POST operation. */
         post?: never;
         /**
          * Delete a project
          * @description Deletes a project that has no tasks and no sprints left (409 otherwise).
          */
         delete: operations["deleteProject"];
+        /** None: `/api/v1/projects/{project_id}` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/projects/{project_id}` has no HEAD operation. */
         head?: never;
         /**
          * Change fields of a project
          * @description Changes only the fields given. With `If-Match` the change applies only to that version (412 otherwise).
          */
         patch: operations["updateProject"];
+        /** None: `/api/v1/projects/{project_id}` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/projects/{project_id}/summary`: GET (getProjectSummary). */
     "/api/v1/projects/{project_id}/summary": {
+        /** The parameters that every operation on `/api/v1/projects/{project_id}/summary` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/projects/{project_id}/summary` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/projects/{project_id}/summary` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/projects/{project_id}/summary` takes. */
             path: {
                 /**
                  * @description A project id.
@@ -336,6 +505,7 @@ export interface paths {
                  */
                 project_id: components["parameters"]["ProjectId"];
             };
+            /** None: the operations on `/api/v1/projects/{project_id}/summary` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -343,19 +513,32 @@ export interface paths {
          * @description Counts the project's tasks by status and by priority.
          */
         get: operations["getProjectSummary"];
+        /** None: `/api/v1/projects/{project_id}/summary` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/projects/{project_id}/summary` has no POST operation. */
         post?: never;
+        /** None: `/api/v1/projects/{project_id}/summary` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/projects/{project_id}/summary` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/projects/{project_id}/summary` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/projects/{project_id}/summary` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/projects/{project_id}/summary` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints`: GET (listSprints), POST (createSprint). */
     "/api/v1/sprints": {
+        /** The parameters that every operation on `/api/v1/sprints` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints` share no header parameters. */
             header?: never;
+            /** None: the operations on `/api/v1/sprints` share no path parameters. */
             path?: never;
+            /** None: the operations on `/api/v1/sprints` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -363,22 +546,33 @@ export interface paths {
          * @description Lists sprints matching every given filter, one page at a time, latest start first.
          */
         get: operations["listSprints"];
+        /** None: `/api/v1/sprints` has no PUT operation. */
         put?: never;
         /**
          * Create a sprint
          * @description Creates a planned sprint in a project. `end_date` must not be before `start_date` (422 otherwise).
          */
         post: operations["createSprint"];
+        /** None: `/api/v1/sprints` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/sprints` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/sprints` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/sprints` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints/{sprint_id}`: GET (getSprint), DELETE (deleteSprint), PATCH (updateSprint). */
     "/api/v1/sprints/{sprint_id}": {
+        /** The parameters that every operation on `/api/v1/sprints/{sprint_id}` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints/{sprint_id}` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints/{sprint_id}` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/sprints/{sprint_id}` takes. */
             path: {
                 /**
                  * @description A sprint id.
@@ -386,6 +580,7 @@ export interface paths {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: the operations on `/api/v1/sprints/{sprint_id}` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -394,26 +589,36 @@ export interface paths {
          *     the client holds) an unchanged sprint answers `304 Not Modified` without a body.
          */
         get: operations["getSprint"];
+        /** None: `/api/v1/sprints/{sprint_id}` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/sprints/{sprint_id}` has no POST operation. */
         post?: never;
         /**
          * Delete a sprint
          * @description Deletes a sprint; its tasks stay and lose their `sprint_id`. With `If-Match` only that version is deleted.
          */
         delete: operations["deleteSprint"];
+        /** None: `/api/v1/sprints/{sprint_id}` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints/{sprint_id}` has no HEAD operation. */
         head?: never;
         /**
          * Change fields of a sprint
          * @description Changes only the fields given. With `If-Match` the change applies only to that version (412 otherwise).
          */
         patch: operations["updateSprint"];
+        /** None: `/api/v1/sprints/{sprint_id}` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints/{sprint_id}/start`: POST (startSprint). */
     "/api/v1/sprints/{sprint_id}/start": {
+        /** The parameters that every operation on `/api/v1/sprints/{sprint_id}/start` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/start` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/start` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/sprints/{sprint_id}/start` takes. */
             path: {
                 /**
                  * @description A sprint id.
@@ -421,25 +626,38 @@ export interface paths {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/start` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no GET operation. */
         get?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no PUT operation. */
         put?: never;
         /**
          * Start a planned sprint
          * @description Moves a `planned` sprint to `active`. A project has at most one active sprint (409 otherwise).
          */
         post: operations["startSprint"];
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/start` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints/{sprint_id}/complete`: POST (completeSprint). */
     "/api/v1/sprints/{sprint_id}/complete": {
+        /** The parameters that every operation on `/api/v1/sprints/{sprint_id}/complete` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/complete` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/complete` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/sprints/{sprint_id}/complete` takes. */
             path: {
                 /**
                  * @description A sprint id.
@@ -447,25 +665,38 @@ export interface paths {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/complete` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no GET operation. */
         get?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no PUT operation. */
         put?: never;
         /**
          * Complete an active sprint
          * @description Moves an `active` sprint to `completed` (409 when it is not active). Its unfinished tasks stay assigned.
          */
         post: operations["completeSprint"];
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/complete` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints/{sprint_id}/burndown`: GET (getSprintBurndown). */
     "/api/v1/sprints/{sprint_id}/burndown": {
+        /** The parameters that every operation on `/api/v1/sprints/{sprint_id}/burndown` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/burndown` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/burndown` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/sprints/{sprint_id}/burndown` takes. */
             path: {
                 /**
                  * @description A sprint id.
@@ -473,6 +704,7 @@ export interface paths {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/burndown` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -482,18 +714,30 @@ export interface paths {
          *     completed that day. Days after today have `remaining` and `completed` set to null.
          */
         get: operations["getSprintBurndown"];
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no POST operation. */
         post?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/burndown` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints/{sprint_id}/tasks`: POST (assignSprintTasks). */
     "/api/v1/sprints/{sprint_id}/tasks": {
+        /** The parameters that every operation on `/api/v1/sprints/{sprint_id}/tasks` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/tasks` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/tasks` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/sprints/{sprint_id}/tasks` takes. */
             path: {
                 /**
                  * @description A sprint id.
@@ -501,9 +745,12 @@ export interface paths {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/tasks` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no GET operation. */
         get?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no PUT operation. */
         put?: never;
         /**
          * Assign tasks to a sprint
@@ -511,16 +758,26 @@ export interface paths {
          *     (422 otherwise); unknown ids answer 404 and assign nothing.
          */
         post: operations["assignSprintTasks"];
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/sprints/{sprint_id}/tasks/{task_id}`: DELETE (unassignSprintTask). */
     "/api/v1/sprints/{sprint_id}/tasks/{task_id}": {
+        /** The parameters that every operation on `/api/v1/sprints/{sprint_id}/tasks/{task_id}` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/tasks/{task_id}` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/tasks/{task_id}` share no header parameters. */
             header?: never;
+            /** The path parameters that every operation on `/api/v1/sprints/{sprint_id}/tasks/{task_id}` takes. */
             path: {
                 /**
                  * @description A sprint id.
@@ -533,26 +790,40 @@ export interface paths {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: the operations on `/api/v1/sprints/{sprint_id}/tasks/{task_id}` share no cookie parameters. */
             cookie?: never;
         };
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no GET operation. */
         get?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no POST operation. */
         post?: never;
         /**
          * Remove a task from a sprint
          * @description Clears the task's `sprint_id`. 404 when the task is not in this sprint.
          */
         delete: operations["unassignSprintTask"];
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/sprints/{sprint_id}/tasks/{task_id}` has no TRACE operation. */
         trace?: never;
     };
+    /** The operations on `/api/v1/changes`: GET (listChanges). */
     "/api/v1/changes": {
+        /** The parameters that every operation on `/api/v1/changes` takes, by where they are sent. */
         parameters: {
+            /** None: the operations on `/api/v1/changes` share no query parameters. */
             query?: never;
+            /** None: the operations on `/api/v1/changes` share no header parameters. */
             header?: never;
+            /** None: the operations on `/api/v1/changes` share no path parameters. */
             path?: never;
+            /** None: the operations on `/api/v1/changes` share no cookie parameters. */
             cookie?: never;
         };
         /**
@@ -578,17 +849,27 @@ export interface paths {
          *       its copy with what it gets.
          */
         get: operations["listChanges"];
+        /** None: `/api/v1/changes` has no PUT operation. */
         put?: never;
+        /** None: `/api/v1/changes` has no POST operation. */
         post?: never;
+        /** None: `/api/v1/changes` has no DELETE operation. */
         delete?: never;
+        /** None: `/api/v1/changes` has no OPTIONS operation. */
         options?: never;
+        /** None: `/api/v1/changes` has no HEAD operation. */
         head?: never;
+        /** None: `/api/v1/changes` has no PATCH operation. */
         patch?: never;
+        /** None: `/api/v1/changes` has no TRACE operation. */
         trace?: never;
     };
 }
+/** None: the DTM API has no webhooks. */
 export type webhooks = Record<string, never>;
+/** The reusable parts of the DTM API: schemas, responses, parameters and headers. */
 export interface components {
+    /** The data types of the DTM API, by schema name. */
     schemas: {
         /**
          * @description A task id, `TASK-` and at least six digits.
@@ -619,16 +900,32 @@ export interface components {
         CalendarDate: string;
         /** @description Increases by one on every change; the `ETag` is this number in quotes. */
         Version: number;
-        /** @enum {string} */
+        /**
+         * @description The state of a task. Only `completed` tasks have a `completed_at`.
+         * @enum {string}
+         */
         TaskStatus: "pending" | "in_progress" | "blocked" | "completed" | "cancelled";
-        /** @enum {string} */
+        /**
+         * @description How urgent a task is, from `low` to `critical`.
+         * @enum {string}
+         */
         TaskPriority: "low" | "medium" | "high" | "critical";
-        /** @enum {string} */
+        /**
+         * @description A task field to sort by, ascending; a leading `-` sorts descending. `priority` sorts from `low` to `critical` and `status` in the order of TaskStatus; tasks without a `due_date` come last.
+         * @enum {string}
+         */
         TaskSort: "id" | "-id" | "title" | "-title" | "status" | "-status" | "priority" | "-priority" | "due_date" | "-due_date" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
-        /** @enum {string} */
+        /**
+         * @description Whether a project is in use (`active`) or kept for reference (`archived`).
+         * @enum {string}
+         */
         ProjectStatus: "active" | "archived";
-        /** @enum {string} */
+        /**
+         * @description A sprint is `planned` until it is started, `active` while it runs (at most one per project), and `completed` once it is completed.
+         * @enum {string}
+         */
         SprintStatus: "planned" | "active" | "completed";
+        /** @description A login name: 1 to 64 letters, digits, `.`, `_` or `-`. */
         Username: string;
         /** @description An RFC 9457 problem details object. */
         Problem: {
@@ -639,291 +936,483 @@ export interface components {
             type: string;
             /** @description A short summary of the kind of problem. */
             title: string;
+            /** @description The HTTP status code of the response. */
             status: number;
             /** @description What went wrong in this occurrence. */
             detail?: string;
-            /** Format: uri-reference */
+            /**
+             * Format: uri-reference
+             * @description A URI reference to this occurrence, for example the request's path.
+             */
             instance?: string;
             /** @description The request id, to find this request in the server logs. */
             request_id?: string;
+            /** @description One entry per invalid field or parameter; always present on 422. */
             errors?: components["schemas"]["FieldError"][];
         };
+        /** @description A problem for a 422 answer; `errors` names every invalid field. */
         ValidationProblem: components["schemas"]["Problem"] & Record<string, never>;
+        /** @description One invalid field or parameter of a request. */
         FieldError: {
             /** @description The field, in dotted form (`operations.2.data.title`) or a parameter name. */
             field: string;
+            /** @description What is wrong with it, for example `must not be empty`. */
             message: string;
         };
+        /** @description Whether the server and its database can serve requests. */
         Health: {
-            /** @enum {string} */
+            /**
+             * @description `ok`: everything works; `degraded`: the server answers, but some requests may fail or be slow; `down`: it cannot serve requests (sent with 503).
+             * @enum {string}
+             */
             status: "ok" | "degraded" | "down";
             /** @description The server's version. */
             version: string;
+            /** @description The state of the server's database. */
             database: {
-                /** @enum {string} */
+                /**
+                 * @description Whether the server can reach its database.
+                 * @enum {string}
+                 */
                 status: "up" | "down";
+                /** @description How long the database took to answer a check, in milliseconds; null when it did not answer. */
                 latency_ms?: number | null;
             };
+            /** @description Seconds since the server started. */
             uptime_seconds: number;
         };
+        /** @description The credentials to log in with. */
         LoginRequest: {
+            /** @description The user's login name. */
             username: components["schemas"]["Username"];
-            /** Format: password */
+            /**
+             * Format: password
+             * @description The user's password, 1 to 1,024 characters. It is never sent back.
+             */
             password: string;
         };
+        /** @description The refresh token to exchange for new tokens. */
         RefreshRequest: {
+            /** @description The `refresh_token` of the last login or refresh. It is revoked by this request; sending it again answers 401. */
             refresh_token: string;
         };
+        /** @description The refresh token to revoke. */
         LogoutRequest: {
+            /** @description The `refresh_token` of the session to end. */
             refresh_token: string;
         };
+        /** @description The tokens that a login or a refresh issues. */
         TokenPair: {
             /** @description A signed JWT; send it as `Authorization: Bearer <token>`. */
             access_token: string;
             /** @description An opaque token for `POST /auth/refresh`; single use. */
             refresh_token: string;
-            /** @enum {string} */
+            /**
+             * @description Always `bearer`.
+             * @enum {string}
+             */
             token_type: "bearer";
             /** @description Seconds until the access token expires. */
             expires_in: number;
             /** @description Seconds until the refresh token expires. */
             refresh_expires_in?: number;
         };
+        /** @description A user of the server. */
         User: {
+            /** @description The user's id, `USR-` and at least three digits. */
             id: string;
+            /** @description The user's login name. */
             username: components["schemas"]["Username"];
+            /** @description The user's name as people see it. */
             display_name: string;
-            /** Format: email */
+            /**
+             * Format: email
+             * @description The user's email address; null when it is not known.
+             */
             email?: string | null;
+            /** @description What the user may do. A user whose only role is `viewer` may read but not change data (403). */
             roles: ("admin" | "member" | "viewer")[];
         };
+        /** @description A unit of work, optionally in a project and a sprint. */
         Task: {
+            /** @description The task's id, assigned by the server. */
             id: components["schemas"]["TaskId"];
+            /** @description A short summary of the work, 1 to 200 characters. */
             title: string;
+            /** @description Details of the work, up to 10,000 characters; null when there are none. */
             description: string | null;
+            /** @description The task's state. */
             status: components["schemas"]["TaskStatus"];
+            /** @description How urgent the task is. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description The project the task belongs to; null when it belongs to none. */
             project_id: components["schemas"]["ProjectId"] | null;
+            /** @description The sprint the task is planned in; null when it is in none. */
             sprint_id: components["schemas"]["SprintId"] | null;
+            /** @description The username of the person doing the task; null when nobody is assigned. */
             assignee: components["schemas"]["Username"] | null;
+            /** @description Labels, at most 20; empty when there are none. */
             tags: components["schemas"]["Tag"][];
+            /** @description The day the task is due; null when it has no due date. */
             due_date: components["schemas"]["CalendarDate"] | null;
+            /** @description The estimated effort in hours, 0 to 10,000; null when it is not estimated. */
             estimate_hours: number | null;
+            /** @description When the task was completed; null unless `status` is `completed`. */
             completed_at: components["schemas"]["Timestamp"] | null;
+            /** @description The notes given when the task was completed, up to 10,000 characters; null when there are none. */
             completion_notes: string | null;
+            /** @description When the task was created. */
             created_at: components["schemas"]["Timestamp"];
+            /** @description When the task last changed. */
             updated_at: components["schemas"]["Timestamp"];
+            /** @description The task's current version, the number in its `ETag`. */
             version: components["schemas"]["Version"];
         };
         /** @description A label without commas or white space. */
         Tag: string;
+        /** @description A task to create. Only `title` is required. */
         TaskCreate: {
+            /** @description A short summary of the work, 1 to 200 characters. */
             title: string;
+            /** @description Details of the work, up to 10,000 characters; null or absent for none. */
             description?: string | null;
             /** @description Defaults to `pending`. */
             status?: components["schemas"]["TaskStatus"];
             /** @description Defaults to `medium`. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description The project to put the task in; it must exist (422 otherwise). Absent or null: the project of `sprint_id`, or none. */
             project_id?: components["schemas"]["ProjectId"] | null;
+            /** @description The sprint to plan the task in; it must exist and belong to the task's project (422 otherwise). */
             sprint_id?: components["schemas"]["SprintId"] | null;
+            /** @description The username of the person to do the task; null or absent for nobody. */
             assignee?: components["schemas"]["Username"] | null;
+            /** @description Labels, at most 20; absent for none. */
             tags?: components["schemas"]["Tag"][];
+            /** @description The day the task is due; null or absent for none. */
             due_date?: components["schemas"]["CalendarDate"] | null;
+            /** @description The estimated effort in hours, 0 to 10,000; null or absent for none. */
             estimate_hours?: number | null;
         };
+        /** @description The fields of a task to change, at least one. Absent fields keep their value; null clears a nullable field. */
         TaskUpdate: {
+            /** @description A new summary, 1 to 200 characters. */
             title?: string;
+            /** @description New details, up to 10,000 characters; null clears them. */
             description?: string | null;
+            /** @description A new state. Moving to `completed` sets `completed_at`; moving to any other state clears it. */
             status?: components["schemas"]["TaskStatus"];
+            /** @description A new priority. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description The project to move the task to; it must exist (422 otherwise). Null takes the task out of its project. */
             project_id?: components["schemas"]["ProjectId"] | null;
+            /** @description The sprint to move the task to; it must exist and belong to the task's project (422 otherwise). Null takes the task out of its sprint. */
             sprint_id?: components["schemas"]["SprintId"] | null;
+            /** @description The username of the new assignee; null leaves the task unassigned. */
             assignee?: components["schemas"]["Username"] | null;
+            /** @description New labels, at most 20; they replace the old ones. */
             tags?: components["schemas"]["Tag"][];
+            /** @description A new due day; null clears it. */
             due_date?: components["schemas"]["CalendarDate"] | null;
+            /** @description A new estimate in hours, 0 to 10,000; null clears it. */
             estimate_hours?: number | null;
         };
+        /** @description What to record when completing a task. */
         TaskComplete: {
+            /** @description Notes on the finished work, up to 10,000 characters. Absent: the task keeps the notes it has. */
             completion_notes?: string;
         };
+        /** @description Where a page sits in the full list of matching items. */
         PageMeta: {
             /** @description How many items match the filters, across all pages. */
             total: number;
+            /** @description The `limit` the page was read with: the most items it holds. */
             limit: number;
+            /** @description How many matching items come before this page. */
             offset: number;
         };
+        /** @description One page of tasks. */
         TaskPage: components["schemas"]["PageMeta"] & {
+            /** @description The tasks on this page, in the requested order, at most `limit`. */
             items: components["schemas"]["Task"][];
         };
+        /** @description One change of a task, as its audit trail records it. */
         TaskHistoryEntry: {
+            /** @description The entry's id, assigned by the server; later entries have higher ids. */
             id: number;
+            /** @description The task that changed. */
             task_id: components["schemas"]["TaskId"];
-            /** @enum {string} */
+            /**
+             * @description What happened to the task.
+             * @enum {string}
+             */
             action: "created" | "updated" | "completed" | "deleted";
+            /** @description The username of the user who made the change. */
             actor: components["schemas"]["Username"];
+            /** @description When the change was made. */
             at: components["schemas"]["Timestamp"];
+            /** @description The fields that changed, each with its value before and after. */
             changes: components["schemas"]["FieldChange"][];
         };
+        /** @description One field's value before and after a change. */
         FieldChange: {
+            /** @description The name of the field that changed. */
             field: string;
             /** @description The value before the change (null when it was unset). */
             from: unknown;
             /** @description The value after the change (null when it was cleared). */
             to: unknown;
         };
+        /** @description One page of a task's audit trail. */
         TaskHistoryPage: components["schemas"]["PageMeta"] & {
+            /** @description The entries on this page, oldest first. */
             items: components["schemas"]["TaskHistoryEntry"][];
         };
+        /** @description Operations on tasks to apply in one request. */
         BulkRequest: {
+            /** @description The operations, 1 to 500, applied in this order. */
             operations: components["schemas"]["BulkOperation"][];
         };
+        /** @description One operation of a bulk request; `op` says which. */
         BulkOperation: components["schemas"]["BulkCreate"] | components["schemas"]["BulkUpdate"] | components["schemas"]["BulkDelete"];
+        /** @description Creates a task. */
         BulkCreate: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `create`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             op: "create";
+            /** @description The task to create, as for `POST /api/v1/tasks`. */
             data: components["schemas"]["TaskCreate"];
         };
+        /** @description Changes fields of a task. */
         BulkUpdate: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `update`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             op: "update";
+            /** @description The task to change. */
             id: components["schemas"]["TaskId"];
             /** @description Apply only if the task still has this ETag. */
             if_match?: string;
+            /** @description The fields to change, as for `PATCH /api/v1/tasks/{task_id}`. */
             data: components["schemas"]["TaskUpdate"];
         };
+        /** @description Deletes a task. */
         BulkDelete: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `delete`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             op: "delete";
+            /** @description The task to delete. */
             id: components["schemas"]["TaskId"];
             /** @description Delete only if the task still has this ETag. */
             if_match?: string;
         };
+        /** @description The outcome of one operation of a bulk request. */
         BulkResult: {
             /** @description The position of the operation in the request. */
             index: number;
-            /** @enum {string} */
+            /**
+             * @description The kind of the operation.
+             * @enum {string}
+             */
             op: "create" | "update" | "delete";
             /** @description The HTTP status the operation would have had on its own. */
             status: number;
+            /** @description The task the operation applied to; absent when a create failed. */
             id?: components["schemas"]["TaskId"];
+            /** @description The task after a successful create or update; absent for a delete and for a failed operation. */
             task?: components["schemas"]["Task"];
+            /** @description Why the operation failed; present only when `status` is 400 or more. */
             error?: components["schemas"]["Problem"];
         };
+        /** @description The outcome of a bulk request. */
         BulkResponse: {
+            /** @description One result per operation, in request order. */
             results: components["schemas"]["BulkResult"][];
+            /** @description How many operations succeeded. */
             succeeded: number;
+            /** @description How many operations failed (`status` 400 or more). */
             failed: number;
         };
+        /** @description A group of tasks and sprints. */
         Project: {
+            /** @description The project's id, assigned by the server. */
             id: components["schemas"]["ProjectId"];
+            /** @description The project's name, 1 to 120 characters; no two projects share one. */
             name: string;
+            /** @description What the project is about, up to 10,000 characters; null when there is no description. */
             description: string | null;
+            /** @description Whether the project is in use or archived. */
             status: components["schemas"]["ProjectStatus"];
+            /** @description The username of the person responsible for the project; null when there is none. */
             owner: components["schemas"]["Username"] | null;
+            /** @description When the project was created. */
             created_at: components["schemas"]["Timestamp"];
+            /** @description When the project last changed. */
             updated_at: components["schemas"]["Timestamp"];
+            /** @description The project's current version, the number in its `ETag`. */
             version: components["schemas"]["Version"];
         };
+        /** @description A project to create. Only `name` is required. */
         ProjectCreate: {
+            /** @description The project's name, 1 to 120 characters; it must be unique (409 otherwise). */
             name: string;
+            /** @description What the project is about, up to 10,000 characters; null or absent for none. */
             description?: string | null;
             /** @description Defaults to `active`. */
             status?: components["schemas"]["ProjectStatus"];
+            /** @description The username of the person responsible for the project; null or absent for none. */
             owner?: components["schemas"]["Username"] | null;
         };
+        /** @description The fields of a project to change, at least one. Absent fields keep their value. */
         ProjectUpdate: {
+            /** @description A new name, 1 to 120 characters; it must be unique (409 otherwise). */
             name?: string;
+            /** @description A new description, up to 10,000 characters; null clears it. */
             description?: string | null;
+            /** @description `archived` archives the project; `active` brings it back into use. */
             status?: components["schemas"]["ProjectStatus"];
+            /** @description The username of the new owner; null leaves the project without one. */
             owner?: components["schemas"]["Username"] | null;
         };
+        /** @description One page of projects. */
         ProjectPage: components["schemas"]["PageMeta"] & {
+            /** @description The projects on this page, at most `limit`. */
             items: components["schemas"]["Project"][];
         };
+        /** @description Task counts by status. */
         StatusCounts: {
+            /** @description Tasks that are `pending`. */
             pending: number;
+            /** @description Tasks that are `in_progress`. */
             in_progress: number;
+            /** @description Tasks that are `blocked`. */
             blocked: number;
+            /** @description Tasks that are `completed`. */
             completed: number;
+            /** @description Tasks that are `cancelled`. */
             cancelled: number;
         };
+        /** @description Task counts by priority. */
         PriorityCounts: {
+            /** @description Tasks of priority `low`. */
             low: number;
+            /** @description Tasks of priority `medium`. */
             medium: number;
+            /** @description Tasks of priority `high`. */
             high: number;
+            /** @description Tasks of priority `critical`. */
             critical: number;
         };
+        /** @description Counts of a project's tasks. */
         ProjectSummary: {
+            /** @description The project whose tasks are counted. */
             project_id: components["schemas"]["ProjectId"];
+            /** @description All tasks of the project, cancelled ones included. */
             total: number;
+            /** @description The tasks by status; the counts add up to `total`. */
             by_status: components["schemas"]["StatusCounts"];
+            /** @description The tasks by priority; the counts add up to `total`. */
             by_priority: components["schemas"]["PriorityCounts"];
             /** @description Completed tasks divided by tasks that are not cancelled (0 when there are none). */
             completion_rate: number;
         };
+        /** @description A time-boxed iteration of a project. */
         Sprint: {
+            /** @description The sprint's id, assigned by the server. */
             id: components["schemas"]["SprintId"];
+            /** @description The sprint's name, 1 to 120 characters. */
             name: string;
+            /** @description The project the sprint belongs to; it never changes. */
             project_id: components["schemas"]["ProjectId"];
+            /** @description What the sprint should achieve, up to 2,000 characters; null when no goal is set. */
             goal: string | null;
+            /** @description The state of the sprint; only starting and completing the sprint change it. */
             status: components["schemas"]["SprintStatus"];
+            /** @description The first day of the sprint. */
             start_date: components["schemas"]["CalendarDate"];
+            /** @description The last day of the sprint; never before `start_date`. */
             end_date: components["schemas"]["CalendarDate"];
+            /** @description When the sprint was started; null while it is `planned`. */
             started_at: components["schemas"]["Timestamp"] | null;
+            /** @description When the sprint was completed; null until it is `completed`. */
             completed_at: components["schemas"]["Timestamp"] | null;
+            /** @description When the sprint was created. */
             created_at: components["schemas"]["Timestamp"];
+            /** @description When the sprint last changed. */
             updated_at: components["schemas"]["Timestamp"];
+            /** @description The sprint's current version, the number in its `ETag`. */
             version: components["schemas"]["Version"];
         };
+        /** @description A sprint to create; it starts as `planned`. */
         SprintCreate: {
+            /** @description The sprint's name, 1 to 120 characters. */
             name: string;
+            /** @description The project to plan the sprint in; it must exist (404 otherwise). */
             project_id: components["schemas"]["ProjectId"];
+            /** @description What the sprint should achieve, up to 2,000 characters; null or absent for none. */
             goal?: string | null;
+            /** @description The first day of the sprint. */
             start_date: components["schemas"]["CalendarDate"];
+            /** @description The last day of the sprint; not before `start_date` (422 otherwise). */
             end_date: components["schemas"]["CalendarDate"];
         };
+        /** @description The fields of a sprint to change, at least one. Absent fields keep their value. */
         SprintUpdate: {
+            /** @description A new name, 1 to 120 characters. */
             name?: string;
+            /** @description A new goal, up to 2,000 characters; null clears it. */
             goal?: string | null;
+            /** @description A new first day; not after the end date (422 otherwise). */
             start_date?: components["schemas"]["CalendarDate"];
+            /** @description A new last day; not before the start date (422 otherwise). */
             end_date?: components["schemas"]["CalendarDate"];
         };
+        /** @description One page of sprints. */
         SprintPage: components["schemas"]["PageMeta"] & {
+            /** @description The sprints on this page, latest start first, at most `limit`. */
             items: components["schemas"]["Sprint"][];
         };
+        /** @description The tasks to put into a sprint. */
         SprintTaskAssignment: {
+            /** @description The tasks, 1 to 500 distinct ids. All must exist (404 otherwise) and none may belong to another project than the sprint's (422 otherwise). */
             task_ids: components["schemas"]["TaskId"][];
         };
+        /** @description The tasks a request put into a sprint. */
         SprintTaskAssignmentResult: {
+            /** @description The sprint the tasks are now in. */
             sprint_id: components["schemas"]["SprintId"];
+            /** @description The tasks assigned by this request. */
             task_ids: components["schemas"]["TaskId"][];
         };
+        /** @description A sprint's progress, one point per day. */
         Burndown: {
+            /** @description The sprint the series describes. */
             sprint_id: components["schemas"]["SprintId"];
             /**
              * @description What `remaining`, `ideal` and `completed` count.
              * @enum {string}
              */
             unit: "tasks";
+            /** @description The first day of the series, the sprint's `start_date`. */
             start_date: components["schemas"]["CalendarDate"];
+            /** @description The last day of the series, the sprint's `end_date`. */
             end_date: components["schemas"]["CalendarDate"];
             /** @description Tasks in the sprint, not counting cancelled ones. */
             scope: number;
+            /** @description One point per calendar day from `start_date` to `end_date`, in order. */
             points: components["schemas"]["BurndownPoint"][];
         };
+        /** @description The state of a sprint at the end of one day. */
         BurndownPoint: {
+            /** @description The day this point describes. */
             date: components["schemas"]["CalendarDate"];
             /** @description Tasks not yet completed at the end of the day; null for days still to come. */
             remaining: number | null;
+            /** @description Where `remaining` would be on a straight line from `scope` on the first day to 0 on the last. */
             ideal: number;
             /** @description Tasks completed during the day; null for days still to come. */
             completed: number | null;
@@ -933,40 +1422,58 @@ export interface components {
          * @enum {string}
          */
         ChangeOp: "upsert" | "delete";
+        /** @description The latest change of one task in the change feed. */
         TaskChange: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `task`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "task";
+            /** @description The task that changed. */
             id: components["schemas"]["TaskId"];
+            /** @description Whether the task was created or changed (`upsert`) or deleted (`delete`). */
             op: components["schemas"]["ChangeOp"];
+            /** @description The task's version after an upsert, or the version it had when it was deleted. */
             version: components["schemas"]["Version"];
+            /** @description When the change was made. */
             changed_at: components["schemas"]["Timestamp"];
+            /** @description The task as it is after the change; present on `upsert`, absent on `delete`. */
             record?: components["schemas"]["Task"];
         };
+        /** @description The latest change of one project in the change feed. */
         ProjectChange: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `project`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "project";
+            /** @description The project that changed. */
             id: components["schemas"]["ProjectId"];
+            /** @description Whether the project was created or changed (`upsert`) or deleted (`delete`). */
             op: components["schemas"]["ChangeOp"];
+            /** @description The project's version after an upsert, or the version it had when it was deleted. */
             version: components["schemas"]["Version"];
+            /** @description When the change was made. */
             changed_at: components["schemas"]["Timestamp"];
+            /** @description The project as it is after the change; present on `upsert`, absent on `delete`. */
             record?: components["schemas"]["Project"];
         };
+        /** @description The latest change of one sprint in the change feed. */
         SprintChange: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `sprint`. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "sprint";
+            /** @description The sprint that changed. */
             id: components["schemas"]["SprintId"];
+            /** @description Whether the sprint was created or changed (`upsert`) or deleted (`delete`). */
             op: components["schemas"]["ChangeOp"];
+            /** @description The sprint's version after an upsert, or the version it had when it was deleted. */
             version: components["schemas"]["Version"];
+            /** @description When the change was made. */
             changed_at: components["schemas"]["Timestamp"];
+            /** @description The sprint as it is after the change; present on `upsert`, absent on `delete`. */
             record?: components["schemas"]["Sprint"];
         };
         /**
@@ -975,7 +1482,9 @@ export interface components {
          *     absent on `delete` (a tombstone).
          */
         Change: components["schemas"]["TaskChange"] | components["schemas"]["ProjectChange"] | components["schemas"]["SprintChange"];
+        /** @description One page of the change feed. */
         ChangePage: {
+            /** @description The changes after the cursor, oldest first, each record at most once. */
             items: components["schemas"]["Change"][];
             /** @description Where the next request resumes; the same cursor when `items` is empty. */
             next_cursor: string;
@@ -983,191 +1492,269 @@ export interface components {
             has_more: boolean;
         };
     };
+    /** Responses that several operations share, by name. */
     responses: {
         /** @description A new access token and refresh token. */
         TokenPair: {
+            /** The headers of the TokenPair response. */
             headers: {
                 [name: string]: unknown;
             };
+            /** The body of the TokenPair response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["TokenPair"];
             };
         };
         /** @description The task. */
         TaskOk: {
+            /** The headers of the TaskOk response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
+            /** The body of the TaskOk response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["Task"];
             };
         };
         /** @description The created task. */
         TaskCreated: {
+            /** The headers of the TaskCreated response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
+                /** The URL of the created resource. */
                 Location: components["headers"]["Location"];
                 [name: string]: unknown;
             };
+            /** The body of the TaskCreated response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["Task"];
             };
         };
         /** @description The project. */
         ProjectOk: {
+            /** The headers of the ProjectOk response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
+            /** The body of the ProjectOk response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["Project"];
             };
         };
         /** @description The created project. */
         ProjectCreated: {
+            /** The headers of the ProjectCreated response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
+                /** The URL of the created resource. */
                 Location: components["headers"]["Location"];
                 [name: string]: unknown;
             };
+            /** The body of the ProjectCreated response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["Project"];
             };
         };
         /** @description The sprint. */
         SprintOk: {
+            /** The headers of the SprintOk response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
+            /** The body of the SprintOk response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["Sprint"];
             };
         };
         /** @description The created sprint. */
         SprintCreated: {
+            /** The headers of the SprintCreated response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
+                /** The URL of the created resource. */
                 Location: components["headers"]["Location"];
                 [name: string]: unknown;
             };
+            /** The body of the SprintCreated response, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["Sprint"];
             };
         };
         /** @description The resource still has the `ETag` sent in `If-None-Match`; the client's copy is current. */
         NotModified: {
+            /** The headers of the NotModified response. */
             headers: {
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
+            /** None: the NotModified response has no body. */
             content?: never;
         };
         /** @description The server cannot serve this cursor (another server epoch, or malformed); read the feed again from the beginning, without a cursor. */
         CursorExpired: {
+            /** The headers of the CursorExpired response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the CursorExpired response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The request could not be read, for example a body that is not JSON. */
         BadRequest: {
+            /** The headers of the BadRequest response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the BadRequest response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description No valid credentials; log in or refresh the access token. */
         Unauthorized: {
+            /** The headers of the Unauthorized response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** The authentication scheme the server expects. */
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
+            /** The body of the Unauthorized response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The user may not do this. */
         Forbidden: {
+            /** The headers of the Forbidden response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the Forbidden response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description No such resource. */
         NotFound: {
+            /** The headers of the NotFound response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the NotFound response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The request conflicts with the current state of the resource. */
         Conflict: {
+            /** The headers of the Conflict response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the Conflict response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The `If-Match` version is stale; fetch the resource again and retry. */
         PreconditionFailed: {
+            /** The headers of the PreconditionFailed response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** The version of the resource, a quoted string; send it back in `If-Match`. */
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
+            /** The body of the PreconditionFailed response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
         ValidationFailed: {
+            /** The headers of the ValidationFailed response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the ValidationFailed response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["ValidationProblem"];
             };
         };
         /** @description Too many requests; wait `Retry-After` seconds. */
         TooManyRequests: {
+            /** The headers of the TooManyRequests response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** Seconds to wait before trying again. */
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
+            /** The body of the TooManyRequests response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description The server failed; the request id identifies it in the server logs. */
         InternalError: {
+            /** The headers of the InternalError response. */
             headers: {
+                /** The request id, echoed from the request or generated by the server. */
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
+            /** The body of the InternalError response, by media type. */
             content: {
+                /** The body as an RFC 9457 problem (JSON). */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
+    /** Parameters that several operations share, by name. */
     parameters: {
         /**
          * @description A task id.
@@ -1291,7 +1878,9 @@ export interface components {
          */
         IdempotencyKey: string;
     };
+    /** None: the DTM API shares no request bodies between operations. */
     requestBodies: never;
+    /** Response headers that several responses share, by name. */
     headers: {
         /** @description The version of the resource, a quoted string; send it back in `If-Match`. */
         ETag: string;
@@ -1304,240 +1893,430 @@ export interface components {
         /** @description The authentication scheme the server expects. */
         "WWW-Authenticate": string;
     };
+    /** None: the DTM API shares no path items. */
     pathItems: never;
 }
+/** A task id, `TASK-` and at least six digits. */
 export type SchemaTaskId = components['schemas']['TaskId'];
+/** A project id, `PRJ-` and at least three digits. */
 export type SchemaProjectId = components['schemas']['ProjectId'];
+/** A sprint id, `SPR-` and at least three digits. */
 export type SchemaSprintId = components['schemas']['SprintId'];
+/** An RFC 3339 time in UTC. */
 export type SchemaTimestamp = components['schemas']['Timestamp'];
+/** A calendar day, `YYYY-MM-DD`. */
 export type SchemaCalendarDate = components['schemas']['CalendarDate'];
+/** Increases by one on every change; the `ETag` is this number in quotes. */
 export type SchemaVersion = components['schemas']['Version'];
+/** The state of a task. Only `completed` tasks have a `completed_at`. */
 export type SchemaTaskStatus = components['schemas']['TaskStatus'];
+/** How urgent a task is, from `low` to `critical`. */
 export type SchemaTaskPriority = components['schemas']['TaskPriority'];
+/** A task field to sort by, ascending; a leading `-` sorts descending. `priority` sorts from `low` to `critical` and `status` in the order of TaskStatus; tasks without a `due_date` come last. */
 export type SchemaTaskSort = components['schemas']['TaskSort'];
+/** Whether a project is in use (`active`) or kept for reference (`archived`). */
 export type SchemaProjectStatus = components['schemas']['ProjectStatus'];
+/** A sprint is `planned` until it is started, `active` while it runs (at most one per project), and `completed` once it is completed. */
 export type SchemaSprintStatus = components['schemas']['SprintStatus'];
+/** A login name: 1 to 64 letters, digits, `.`, `_` or `-`. */
 export type SchemaUsername = components['schemas']['Username'];
+/** An RFC 9457 problem details object. */
 export type SchemaProblem = components['schemas']['Problem'];
+/** A problem for a 422 answer; `errors` names every invalid field. */
 export type SchemaValidationProblem = components['schemas']['ValidationProblem'];
+/** One invalid field or parameter of a request. */
 export type SchemaFieldError = components['schemas']['FieldError'];
+/** Whether the server and its database can serve requests. */
 export type SchemaHealth = components['schemas']['Health'];
+/** The credentials to log in with. */
 export type SchemaLoginRequest = components['schemas']['LoginRequest'];
+/** The refresh token to exchange for new tokens. */
 export type SchemaRefreshRequest = components['schemas']['RefreshRequest'];
+/** The refresh token to revoke. */
 export type SchemaLogoutRequest = components['schemas']['LogoutRequest'];
+/** The tokens that a login or a refresh issues. */
 export type SchemaTokenPair = components['schemas']['TokenPair'];
+/** A user of the server. */
 export type SchemaUser = components['schemas']['User'];
+/** A unit of work, optionally in a project and a sprint. */
 export type SchemaTask = components['schemas']['Task'];
+/** A label without commas or white space. */
 export type SchemaTag = components['schemas']['Tag'];
+/** A task to create. Only `title` is required. */
 export type SchemaTaskCreate = components['schemas']['TaskCreate'];
+/** The fields of a task to change, at least one. Absent fields keep their value; null clears a nullable field. */
 export type SchemaTaskUpdate = components['schemas']['TaskUpdate'];
+/** What to record when completing a task. */
 export type SchemaTaskComplete = components['schemas']['TaskComplete'];
+/** Where a page sits in the full list of matching items. */
 export type SchemaPageMeta = components['schemas']['PageMeta'];
+/** One page of tasks. */
 export type SchemaTaskPage = components['schemas']['TaskPage'];
+/** One change of a task, as its audit trail records it. */
 export type SchemaTaskHistoryEntry = components['schemas']['TaskHistoryEntry'];
+/** One field's value before and after a change. */
 export type SchemaFieldChange = components['schemas']['FieldChange'];
+/** One page of a task's audit trail. */
 export type SchemaTaskHistoryPage = components['schemas']['TaskHistoryPage'];
+/** Operations on tasks to apply in one request. */
 export type SchemaBulkRequest = components['schemas']['BulkRequest'];
+/** One operation of a bulk request; `op` says which. */
 export type SchemaBulkOperation = components['schemas']['BulkOperation'];
+/** Creates a task. */
 export type SchemaBulkCreate = components['schemas']['BulkCreate'];
+/** Changes fields of a task. */
 export type SchemaBulkUpdate = components['schemas']['BulkUpdate'];
+/** Deletes a task. */
 export type SchemaBulkDelete = components['schemas']['BulkDelete'];
+/** The outcome of one operation of a bulk request. */
 export type SchemaBulkResult = components['schemas']['BulkResult'];
+/** The outcome of a bulk request. */
 export type SchemaBulkResponse = components['schemas']['BulkResponse'];
+/** A group of tasks and sprints. */
 export type SchemaProject = components['schemas']['Project'];
+/** A project to create. Only `name` is required. */
 export type SchemaProjectCreate = components['schemas']['ProjectCreate'];
+/** The fields of a project to change, at least one. Absent fields keep their value. */
 export type SchemaProjectUpdate = components['schemas']['ProjectUpdate'];
+/** One page of projects. */
 export type SchemaProjectPage = components['schemas']['ProjectPage'];
+/** Task counts by status. */
 export type SchemaStatusCounts = components['schemas']['StatusCounts'];
+/** Task counts by priority. */
 export type SchemaPriorityCounts = components['schemas']['PriorityCounts'];
+/** Counts of a project's tasks. */
 export type SchemaProjectSummary = components['schemas']['ProjectSummary'];
+/** A time-boxed iteration of a project. */
 export type SchemaSprint = components['schemas']['Sprint'];
+/** A sprint to create; it starts as `planned`. */
 export type SchemaSprintCreate = components['schemas']['SprintCreate'];
+/** The fields of a sprint to change, at least one. Absent fields keep their value. */
 export type SchemaSprintUpdate = components['schemas']['SprintUpdate'];
+/** One page of sprints. */
 export type SchemaSprintPage = components['schemas']['SprintPage'];
+/** The tasks to put into a sprint. */
 export type SchemaSprintTaskAssignment = components['schemas']['SprintTaskAssignment'];
+/** The tasks a request put into a sprint. */
 export type SchemaSprintTaskAssignmentResult = components['schemas']['SprintTaskAssignmentResult'];
+/** A sprint's progress, one point per day. */
 export type SchemaBurndown = components['schemas']['Burndown'];
+/** The state of a sprint at the end of one day. */
 export type SchemaBurndownPoint = components['schemas']['BurndownPoint'];
+/** `upsert`: the record was created or changed (it is in `record`); `delete`: it was deleted. */
 export type SchemaChangeOp = components['schemas']['ChangeOp'];
+/** The latest change of one task in the change feed. */
 export type SchemaTaskChange = components['schemas']['TaskChange'];
+/** The latest change of one project in the change feed. */
 export type SchemaProjectChange = components['schemas']['ProjectChange'];
+/** The latest change of one sprint in the change feed. */
 export type SchemaSprintChange = components['schemas']['SprintChange'];
+/** The latest change of one record. `version` is the record's version after an upsert, or the version it had when it was deleted; `record` is present on `upsert` and absent on `delete` (a tombstone). */
 export type SchemaChange = components['schemas']['Change'];
+/** One page of the change feed. */
 export type SchemaChangePage = components['schemas']['ChangePage'];
+/** A new access token and refresh token. */
 export type ResponseTokenPair = components['responses']['TokenPair'];
+/** The task. */
 export type ResponseTaskOk = components['responses']['TaskOk'];
+/** The created task. */
 export type ResponseTaskCreated = components['responses']['TaskCreated'];
+/** The project. */
 export type ResponseProjectOk = components['responses']['ProjectOk'];
+/** The created project. */
 export type ResponseProjectCreated = components['responses']['ProjectCreated'];
+/** The sprint. */
 export type ResponseSprintOk = components['responses']['SprintOk'];
+/** The created sprint. */
 export type ResponseSprintCreated = components['responses']['SprintCreated'];
+/** The resource still has the `ETag` sent in `If-None-Match`; the client's copy is current. */
 export type ResponseNotModified = components['responses']['NotModified'];
+/** The server cannot serve this cursor (another server epoch, or malformed); read the feed again from the beginning, without a cursor. */
 export type ResponseCursorExpired = components['responses']['CursorExpired'];
+/** The request could not be read, for example a body that is not JSON. */
 export type ResponseBadRequest = components['responses']['BadRequest'];
+/** No valid credentials; log in or refresh the access token. */
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
+/** The user may not do this. */
 export type ResponseForbidden = components['responses']['Forbidden'];
+/** No such resource. */
 export type ResponseNotFound = components['responses']['NotFound'];
+/** The request conflicts with the current state of the resource. */
 export type ResponseConflict = components['responses']['Conflict'];
+/** The `If-Match` version is stale; fetch the resource again and retry. */
 export type ResponsePreconditionFailed = components['responses']['PreconditionFailed'];
+/** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
 export type ResponseValidationFailed = components['responses']['ValidationFailed'];
+/** Too many requests; wait `Retry-After` seconds. */
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+/** The server failed; the request id identifies it in the server logs. */
 export type ResponseInternalError = components['responses']['InternalError'];
+/** A task id. */
 export type ParameterTaskId = components['parameters']['TaskId'];
+/** A project id. */
 export type ParameterProjectId = components['parameters']['ProjectId'];
+/** A sprint id. */
 export type ParameterSprintId = components['parameters']['SprintId'];
+/** The most items to return. */
 export type ParameterLimit = components['parameters']['Limit'];
+/** How many matching items to skip. */
 export type ParameterOffset = components['parameters']['Offset'];
+/** Only tasks in one of these statuses (comma-separated). */
 export type ParameterTaskStatusFilter = components['parameters']['TaskStatusFilter'];
+/** Only tasks with one of these priorities (comma-separated). */
 export type ParameterTaskPriorityFilter = components['parameters']['TaskPriorityFilter'];
+/** Only items of this project. */
 export type ParameterProjectIdFilter = components['parameters']['ProjectIdFilter'];
+/** Only tasks in this sprint. */
 export type ParameterSprintIdFilter = components['parameters']['SprintIdFilter'];
+/** Only tasks assigned to this username. */
 export type ParameterAssigneeFilter = components['parameters']['AssigneeFilter'];
+/** Only items whose title, name or description contains this text (case-insensitive). */
 export type ParameterSearchQuery = components['parameters']['SearchQuery'];
+/** Only tasks updated at or after this time. */
 export type ParameterUpdatedSince = components['parameters']['UpdatedSince'];
+/** The field to sort by; a leading `-` sorts descending. Ties are broken by id. */
 export type ParameterTaskSort = components['parameters']['TaskSort'];
+/** Only projects in this status. */
 export type ParameterProjectStatusFilter = components['parameters']['ProjectStatusFilter'];
+/** Only sprints in this status. */
 export type ParameterSprintStatusFilter = components['parameters']['SprintStatusFilter'];
+/** The body format of the export. */
 export type ParameterExportFormat = components['parameters']['ExportFormat'];
+/** Apply the change only if the resource still has this `ETag` (412 otherwise). */
 export type ParameterIfMatch = components['parameters']['IfMatch'];
+/** Answer `304 Not Modified` (no body) when the resource still has one of these ETags (comma-separated; weak `W/"3"` compares equal to `"3"`; `*` matches any version). */
 export type ParameterIfNoneMatch = components['parameters']['IfNoneMatch'];
+/** The `next_cursor` of the previous page; absent to read from the beginning. */
 export type ParameterChangeCursor = components['parameters']['ChangeCursor'];
+/** The most changes to return. */
 export type ParameterChangeLimit = components['parameters']['ChangeLimit'];
+/** Seconds to hold the request when nothing changed after the cursor (long-poll); it is answered as soon as a change arrives. 0 answers at once. */
 export type ParameterChangeWait = components['parameters']['ChangeWait'];
+/** A unique key for this change. Repeating a request with the same key replays the first response instead of applying the change again (for at least 24 hours). Reusing a key for a different request (another body or another resource) answers 422; a key whose first request is still running answers 409. */
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
+/** The version of the resource, a quoted string; send it back in `If-Match`. */
 export type HeaderETag = components['headers']['ETag'];
+/** The URL of the created resource. */
 export type HeaderLocation = components['headers']['Location'];
+/** Seconds to wait before trying again. */
 export type HeaderRetryAfter = components['headers']['Retry-After'];
+/** The request id, echoed from the request or generated by the server. */
 export type HeaderXRequestId = components['headers']['X-Request-Id'];
+/** The authentication scheme the server expects. */
 export type HeaderWwwAuthenticate = components['headers']['WWW-Authenticate'];
+/** None: the DTM API has no `$defs`. */
 export type $defs = Record<string, never>;
+/** Every operation of the DTM API by operationId: its parameters, request body and responses. */
 export interface operations {
+    /** GET /health: Report server health. */
     getHealth: {
+        /** The parameters of getHealth, by where they are sent. */
         parameters: {
+            /** None: getHealth takes no query parameters. */
             query?: never;
+            /** None: getHealth takes no header parameters. */
             header?: never;
+            /** None: getHealth takes no path parameters. */
             path?: never;
+            /** None: getHealth takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getHealth takes no request body. */
         requestBody?: never;
+        /** The responses of getHealth, by HTTP status. */
         responses: {
             /** @description The server is up (`ok`) or partly working (`degraded`). */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
             /** @description The server cannot serve requests (`down`), for example while its database is unreachable. */
             503: {
+                /** The headers of this 503 response. */
                 headers: {
+                    /** Seconds to wait before trying again. */
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
+                /** The body of this 503 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["Health"];
                 };
             };
         };
     };
+    /** POST /auth/login: Log in with a username and password. */
     login: {
+        /** The parameters of login, by where they are sent. */
         parameters: {
+            /** None: login takes no query parameters. */
             query?: never;
+            /** None: login takes no header parameters. */
             header?: never;
+            /** None: login takes no path parameters. */
             path?: never;
+            /** None: login takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The username and password to log in with. */
         requestBody: {
+            /** The body of the request of login, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
+        /** The responses of login, by HTTP status. */
         responses: {
+            /** A new access token and refresh token. */
             200: components["responses"]["TokenPair"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /auth/refresh: Exchange a refresh token for new tokens. */
     refreshToken: {
+        /** The parameters of refreshToken, by where they are sent. */
         parameters: {
+            /** None: refreshToken takes no query parameters. */
             query?: never;
+            /** None: refreshToken takes no header parameters. */
             header?: never;
+            /** None: refreshToken takes no path parameters. */
             path?: never;
+            /** None: refreshToken takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The refresh token to exchange. */
         requestBody: {
+            /** The body of the request of refreshToken, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["RefreshRequest"];
             };
         };
+        /** The responses of refreshToken, by HTTP status. */
         responses: {
+            /** A new access token and refresh token. */
             200: components["responses"]["TokenPair"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /auth/logout: Log out and revoke a refresh token. */
     logout: {
+        /** The parameters of logout, by where they are sent. */
         parameters: {
+            /** None: logout takes no query parameters. */
             query?: never;
+            /** None: logout takes no header parameters. */
             header?: never;
+            /** None: logout takes no path parameters. */
             path?: never;
+            /** None: logout takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The refresh token to revoke. */
         requestBody: {
+            /** The body of the request of logout, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["LogoutRequest"];
             };
         };
+        /** The responses of logout, by HTTP status. */
         responses: {
             /** @description The refresh token is revoked (or was already unknown). */
             204: {
+                /** The headers of this 204 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** None: this 204 response has no body. */
                 content?: never;
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /auth/me: Show the logged-in user. */
     getCurrentUser: {
+        /** The parameters of getCurrentUser, by where they are sent. */
         parameters: {
+            /** None: getCurrentUser takes no query parameters. */
             query?: never;
+            /** None: getCurrentUser takes no header parameters. */
             header?: never;
+            /** None: getCurrentUser takes no path parameters. */
             path?: never;
+            /** None: getCurrentUser takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getCurrentUser takes no request body. */
         requestBody?: never;
+        /** The responses of getCurrentUser, by HTTP status. */
         responses: {
             /** @description The current user. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/tasks: List tasks. */
     listTasks: {
+        /** The parameters of listTasks, by where they are sent. */
         parameters: {
+            /** The query parameters of listTasks. */
             query?: {
                 /**
                  * @description Only tasks in one of these statuses (comma-separated).
@@ -1596,32 +2375,50 @@ export interface operations {
                  */
                 offset?: components["parameters"]["Offset"];
             };
+            /** None: listTasks takes no header parameters. */
             header?: never;
+            /** None: listTasks takes no path parameters. */
             path?: never;
+            /** None: listTasks takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: listTasks takes no request body. */
         requestBody?: never;
+        /** The responses of listTasks, by HTTP status. */
         responses: {
             /** @description One page of tasks. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/tasks: Create a task. */
     createTask: {
+        /** The parameters of createTask, by where they are sent. */
         parameters: {
+            /** None: createTask takes no query parameters. */
             query?: never;
+            /** The header parameters of createTask. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -1632,28 +2429,46 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** None: createTask takes no path parameters. */
             path?: never;
+            /** None: createTask takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The task to create. */
         requestBody: {
+            /** The body of the request of createTask, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["TaskCreate"];
             };
         };
+        /** The responses of createTask, by HTTP status. */
         responses: {
+            /** The created task. */
             201: components["responses"]["TaskCreated"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/tasks/bulk: Create, update and delete tasks in one request. */
     bulkTasks: {
+        /** The parameters of bulkTasks, by where they are sent. */
         parameters: {
+            /** None: bulkTasks takes no query parameters. */
             query?: never;
+            /** The header parameters of bulkTasks. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -1664,35 +2479,54 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** None: bulkTasks takes no path parameters. */
             path?: never;
+            /** None: bulkTasks takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The operations to apply, in order. */
         requestBody: {
+            /** The body of the request of bulkTasks, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["BulkRequest"];
             };
         };
+        /** The responses of bulkTasks, by HTTP status. */
         responses: {
             /** @description One result per operation, in request order. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["BulkResponse"];
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/tasks/export: Export every matching task as NDJSON or CSV. */
     exportTasks: {
+        /** The parameters of exportTasks, by where they are sent. */
         parameters: {
+            /** The query parameters of exportTasks. */
             query?: {
                 /**
                  * @description The body format of the export.
@@ -1746,33 +2580,52 @@ export interface operations {
                  */
                 sort?: components["parameters"]["TaskSort"];
             };
+            /** None: exportTasks takes no header parameters. */
             header?: never;
+            /** None: exportTasks takes no path parameters. */
             path?: never;
+            /** None: exportTasks takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: exportTasks takes no request body. */
         requestBody?: never;
+        /** The responses of exportTasks, by HTTP status. */
         responses: {
             /** @description The matching tasks, streamed. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** One Task object as JSON per line, each line ending in `\n`. */
                     "application/x-ndjson": string;
+                    /** A header row naming the Task fields, then one row per task. */
                     "text/csv": string;
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/tasks/{task_id}: Show a task. */
     getTask: {
+        /** The parameters of getTask, by where they are sent. */
         parameters: {
+            /** None: getTask takes no query parameters. */
             query?: never;
+            /** The header parameters of getTask. */
             header?: {
                 /**
                  * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
@@ -1781,6 +2634,7 @@ export interface operations {
                  */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
+            /** The path parameters of getTask. */
             path: {
                 /**
                  * @description A task id.
@@ -1788,22 +2642,36 @@ export interface operations {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: getTask takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getTask takes no request body. */
         requestBody?: never;
+        /** The responses of getTask, by HTTP status. */
         responses: {
+            /** The task. */
             200: components["responses"]["TaskOk"];
+            /** The resource still has the `ETag` sent in `If-None-Match`; the client's copy is current. */
             304: components["responses"]["NotModified"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** DELETE /api/v1/tasks/{task_id}: Delete a task. */
     deleteTask: {
+        /** The parameters of deleteTask, by where they are sent. */
         parameters: {
+            /** None: deleteTask takes no query parameters. */
             query?: never;
+            /** The header parameters of deleteTask. */
             header?: {
                 /**
                  * @description Apply the change only if the resource still has this `ETag` (412 otherwise).
@@ -1811,6 +2679,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of deleteTask. */
             path: {
                 /**
                  * @description A task id.
@@ -1818,28 +2687,43 @@ export interface operations {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: deleteTask takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: deleteTask takes no request body. */
         requestBody?: never;
+        /** The responses of deleteTask, by HTTP status. */
         responses: {
             /** @description The task is deleted. */
             204: {
+                /** The headers of this 204 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** None: this 204 response has no body. */
                 content?: never;
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** PATCH /api/v1/tasks/{task_id}: Change fields of a task. */
     updateTask: {
+        /** The parameters of updateTask, by where they are sent. */
         parameters: {
+            /** None: updateTask takes no query parameters. */
             query?: never;
+            /** The header parameters of updateTask. */
             header?: {
                 /**
                  * @description Apply the change only if the resource still has this `ETag` (412 otherwise).
@@ -1847,6 +2731,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of updateTask. */
             path: {
                 /**
                  * @description A task id.
@@ -1854,29 +2739,48 @@ export interface operations {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: updateTask takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The fields of the task to change. */
         requestBody: {
+            /** The body of the request of updateTask, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["TaskUpdate"];
             };
         };
+        /** The responses of updateTask, by HTTP status. */
         responses: {
+            /** The task. */
             200: components["responses"]["TaskOk"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/tasks/{task_id}/complete: Mark a task completed. */
     completeTask: {
+        /** The parameters of completeTask, by where they are sent. */
         parameters: {
+            /** None: completeTask takes no query parameters. */
             query?: never;
+            /** The header parameters of completeTask. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -1892,6 +2796,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of completeTask. */
             path: {
                 /**
                  * @description A task id.
@@ -1899,28 +2804,46 @@ export interface operations {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: completeTask takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description Notes to record with the completion; the body may be left out. */
         requestBody?: {
+            /** The body of the request of completeTask, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["TaskComplete"];
             };
         };
+        /** The responses of completeTask, by HTTP status. */
         responses: {
+            /** The task. */
             200: components["responses"]["TaskOk"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/tasks/{task_id}/history: Show the audit trail of a task. */
     getTaskHistory: {
+        /** The parameters of getTaskHistory, by where they are sent. */
         parameters: {
+            /** The query parameters of getTaskHistory. */
             query?: {
                 /**
                  * @description The most items to return.
@@ -1933,7 +2856,9 @@ export interface operations {
                  */
                 offset?: components["parameters"]["Offset"];
             };
+            /** None: getTaskHistory takes no header parameters. */
             header?: never;
+            /** The path parameters of getTaskHistory. */
             path: {
                 /**
                  * @description A task id.
@@ -1941,29 +2866,44 @@ export interface operations {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: getTaskHistory takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getTaskHistory takes no request body. */
         requestBody?: never;
+        /** The responses of getTaskHistory, by HTTP status. */
         responses: {
             /** @description One page of history entries, oldest first. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["TaskHistoryPage"];
                 };
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/projects: List projects. */
     listProjects: {
+        /** The parameters of listProjects, by where they are sent. */
         parameters: {
+            /** The query parameters of listProjects. */
             query?: {
                 /**
                  * @description Only projects in this status.
@@ -1986,32 +2926,50 @@ export interface operations {
                  */
                 offset?: components["parameters"]["Offset"];
             };
+            /** None: listProjects takes no header parameters. */
             header?: never;
+            /** None: listProjects takes no path parameters. */
             path?: never;
+            /** None: listProjects takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: listProjects takes no request body. */
         requestBody?: never;
+        /** The responses of listProjects, by HTTP status. */
         responses: {
             /** @description One page of projects. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["ProjectPage"];
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/projects: Create a project. */
     createProject: {
+        /** The parameters of createProject, by where they are sent. */
         parameters: {
+            /** None: createProject takes no query parameters. */
             query?: never;
+            /** The header parameters of createProject. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -2022,28 +2980,46 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** None: createProject takes no path parameters. */
             path?: never;
+            /** None: createProject takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The project to create. */
         requestBody: {
+            /** The body of the request of createProject, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["ProjectCreate"];
             };
         };
+        /** The responses of createProject, by HTTP status. */
         responses: {
+            /** The created project. */
             201: components["responses"]["ProjectCreated"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/projects/{project_id}: Show a project. */
     getProject: {
+        /** The parameters of getProject, by where they are sent. */
         parameters: {
+            /** None: getProject takes no query parameters. */
             query?: never;
+            /** The header parameters of getProject. */
             header?: {
                 /**
                  * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
@@ -2052,6 +3028,7 @@ export interface operations {
                  */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
+            /** The path parameters of getProject. */
             path: {
                 /**
                  * @description A project id.
@@ -2059,22 +3036,36 @@ export interface operations {
                  */
                 project_id: components["parameters"]["ProjectId"];
             };
+            /** None: getProject takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getProject takes no request body. */
         requestBody?: never;
+        /** The responses of getProject, by HTTP status. */
         responses: {
+            /** The project. */
             200: components["responses"]["ProjectOk"];
+            /** The resource still has the `ETag` sent in `If-None-Match`; the client's copy is current. */
             304: components["responses"]["NotModified"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** DELETE /api/v1/projects/{project_id}: Delete a project. */
     deleteProject: {
+        /** The parameters of deleteProject, by where they are sent. */
         parameters: {
+            /** None: deleteProject takes no query parameters. */
             query?: never;
+            /** The header parameters of deleteProject. */
             header?: {
                 /**
                  * @description Apply the change only if the resource still has this `ETag` (412 otherwise).
@@ -2082,6 +3073,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of deleteProject. */
             path: {
                 /**
                  * @description A project id.
@@ -2089,29 +3081,45 @@ export interface operations {
                  */
                 project_id: components["parameters"]["ProjectId"];
             };
+            /** None: deleteProject takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: deleteProject takes no request body. */
         requestBody?: never;
+        /** The responses of deleteProject, by HTTP status. */
         responses: {
             /** @description The project is deleted. */
             204: {
+                /** The headers of this 204 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** None: this 204 response has no body. */
                 content?: never;
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** PATCH /api/v1/projects/{project_id}: Change fields of a project. */
     updateProject: {
+        /** The parameters of updateProject, by where they are sent. */
         parameters: {
+            /** None: updateProject takes no query parameters. */
             query?: never;
+            /** The header parameters of updateProject. */
             header?: {
                 /**
                  * @description Apply the change only if the resource still has this `ETag` (412 otherwise).
@@ -2119,6 +3127,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of updateProject. */
             path: {
                 /**
                  * @description A project id.
@@ -2126,30 +3135,50 @@ export interface operations {
                  */
                 project_id: components["parameters"]["ProjectId"];
             };
+            /** None: updateProject takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The fields of the project to change. */
         requestBody: {
+            /** The body of the request of updateProject, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["ProjectUpdate"];
             };
         };
+        /** The responses of updateProject, by HTTP status. */
         responses: {
+            /** The project. */
             200: components["responses"]["ProjectOk"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/projects/{project_id}/summary: Count a project's tasks by status and priority. */
     getProjectSummary: {
+        /** The parameters of getProjectSummary, by where they are sent. */
         parameters: {
+            /** None: getProjectSummary takes no query parameters. */
             query?: never;
+            /** None: getProjectSummary takes no header parameters. */
             header?: never;
+            /** The path parameters of getProjectSummary. */
             path: {
                 /**
                  * @description A project id.
@@ -2157,28 +3186,42 @@ export interface operations {
                  */
                 project_id: components["parameters"]["ProjectId"];
             };
+            /** None: getProjectSummary takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getProjectSummary takes no request body. */
         requestBody?: never;
+        /** The responses of getProjectSummary, by HTTP status. */
         responses: {
             /** @description The counts. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["ProjectSummary"];
                 };
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/sprints: List sprints. */
     listSprints: {
+        /** The parameters of listSprints, by where they are sent. */
         parameters: {
+            /** The query parameters of listSprints. */
             query?: {
                 /**
                  * @description Only sprints in this status.
@@ -2201,32 +3244,50 @@ export interface operations {
                  */
                 offset?: components["parameters"]["Offset"];
             };
+            /** None: listSprints takes no header parameters. */
             header?: never;
+            /** None: listSprints takes no path parameters. */
             path?: never;
+            /** None: listSprints takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: listSprints takes no request body. */
         requestBody?: never;
+        /** The responses of listSprints, by HTTP status. */
         responses: {
             /** @description One page of sprints. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["SprintPage"];
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/sprints: Create a sprint. */
     createSprint: {
+        /** The parameters of createSprint, by where they are sent. */
         parameters: {
+            /** None: createSprint takes no query parameters. */
             query?: never;
+            /** The header parameters of createSprint. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -2237,29 +3298,48 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** None: createSprint takes no path parameters. */
             path?: never;
+            /** None: createSprint takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The sprint to create. */
         requestBody: {
+            /** The body of the request of createSprint, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["SprintCreate"];
             };
         };
+        /** The responses of createSprint, by HTTP status. */
         responses: {
+            /** The created sprint. */
             201: components["responses"]["SprintCreated"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/sprints/{sprint_id}: Show a sprint. */
     getSprint: {
+        /** The parameters of getSprint, by where they are sent. */
         parameters: {
+            /** None: getSprint takes no query parameters. */
             query?: never;
+            /** The header parameters of getSprint. */
             header?: {
                 /**
                  * @description Answer `304 Not Modified` (no body) when the resource still has one of these ETags
@@ -2268,6 +3348,7 @@ export interface operations {
                  */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
+            /** The path parameters of getSprint. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2275,22 +3356,36 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: getSprint takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getSprint takes no request body. */
         requestBody?: never;
+        /** The responses of getSprint, by HTTP status. */
         responses: {
+            /** The sprint. */
             200: components["responses"]["SprintOk"];
+            /** The resource still has the `ETag` sent in `If-None-Match`; the client's copy is current. */
             304: components["responses"]["NotModified"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** DELETE /api/v1/sprints/{sprint_id}: Delete a sprint. */
     deleteSprint: {
+        /** The parameters of deleteSprint, by where they are sent. */
         parameters: {
+            /** None: deleteSprint takes no query parameters. */
             query?: never;
+            /** The header parameters of deleteSprint. */
             header?: {
                 /**
                  * @description Apply the change only if the resource still has this `ETag` (412 otherwise).
@@ -2298,6 +3393,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of deleteSprint. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2305,28 +3401,43 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: deleteSprint takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: deleteSprint takes no request body. */
         requestBody?: never;
+        /** The responses of deleteSprint, by HTTP status. */
         responses: {
             /** @description The sprint is deleted. */
             204: {
+                /** The headers of this 204 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** None: this 204 response has no body. */
                 content?: never;
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** PATCH /api/v1/sprints/{sprint_id}: Change fields of a sprint. */
     updateSprint: {
+        /** The parameters of updateSprint, by where they are sent. */
         parameters: {
+            /** None: updateSprint takes no query parameters. */
             query?: never;
+            /** The header parameters of updateSprint. */
             header?: {
                 /**
                  * @description Apply the change only if the resource still has this `ETag` (412 otherwise).
@@ -2334,6 +3445,7 @@ export interface operations {
                  */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
+            /** The path parameters of updateSprint. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2341,29 +3453,48 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: updateSprint takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The fields of the sprint to change. */
         requestBody: {
+            /** The body of the request of updateSprint, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["SprintUpdate"];
             };
         };
+        /** The responses of updateSprint, by HTTP status. */
         responses: {
+            /** The sprint. */
             200: components["responses"]["SprintOk"];
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The `If-Match` version is stale; fetch the resource again and retry. */
             412: components["responses"]["PreconditionFailed"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/sprints/{sprint_id}/start: Start a planned sprint. */
     startSprint: {
+        /** The parameters of startSprint, by where they are sent. */
         parameters: {
+            /** None: startSprint takes no query parameters. */
             query?: never;
+            /** The header parameters of startSprint. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -2374,6 +3505,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** The path parameters of startSprint. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2381,23 +3513,38 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: startSprint takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: startSprint takes no request body. */
         requestBody?: never;
+        /** The responses of startSprint, by HTTP status. */
         responses: {
+            /** The sprint. */
             200: components["responses"]["SprintOk"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/sprints/{sprint_id}/complete: Complete an active sprint. */
     completeSprint: {
+        /** The parameters of completeSprint, by where they are sent. */
         parameters: {
+            /** None: completeSprint takes no query parameters. */
             query?: never;
+            /** The header parameters of completeSprint. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -2408,6 +3555,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** The path parameters of completeSprint. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2415,24 +3563,40 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: completeSprint takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: completeSprint takes no request body. */
         requestBody?: never;
+        /** The responses of completeSprint, by HTTP status. */
         responses: {
+            /** The sprint. */
             200: components["responses"]["SprintOk"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/sprints/{sprint_id}/burndown: Show the burndown series of a sprint. */
     getSprintBurndown: {
+        /** The parameters of getSprintBurndown, by where they are sent. */
         parameters: {
+            /** None: getSprintBurndown takes no query parameters. */
             query?: never;
+            /** None: getSprintBurndown takes no header parameters. */
             header?: never;
+            /** The path parameters of getSprintBurndown. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2440,29 +3604,44 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: getSprintBurndown takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: getSprintBurndown takes no request body. */
         requestBody?: never;
+        /** The responses of getSprintBurndown, by HTTP status. */
         responses: {
             /** @description The burndown series. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["Burndown"];
                 };
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** POST /api/v1/sprints/{sprint_id}/tasks: Assign tasks to a sprint. */
     assignSprintTasks: {
+        /** The parameters of assignSprintTasks, by where they are sent. */
         parameters: {
+            /** None: assignSprintTasks takes no query parameters. */
             query?: never;
+            /** The header parameters of assignSprintTasks. */
             header?: {
                 /**
                  * @description A unique key for this change. Repeating a request with the same key replays the
@@ -2473,6 +3652,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
+            /** The path parameters of assignSprintTasks. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2480,37 +3660,58 @@ export interface operations {
                  */
                 sprint_id: components["parameters"]["SprintId"];
             };
+            /** None: assignSprintTasks takes no cookie parameters. */
             cookie?: never;
         };
+        /** @description The tasks to put into the sprint. */
         requestBody: {
+            /** The body of the request of assignSprintTasks, by media type. */
             content: {
+                /** The body as JSON. */
                 "application/json": components["schemas"]["SprintTaskAssignment"];
             };
         };
+        /** The responses of assignSprintTasks, by HTTP status. */
         responses: {
             /** @description The tasks now assigned by this request. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["SprintTaskAssignmentResult"];
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** The request conflicts with the current state of the resource. */
             409: components["responses"]["Conflict"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** DELETE /api/v1/sprints/{sprint_id}/tasks/{task_id}: Remove a task from a sprint. */
     unassignSprintTask: {
+        /** The parameters of unassignSprintTask, by where they are sent. */
         parameters: {
+            /** None: unassignSprintTask takes no query parameters. */
             query?: never;
+            /** None: unassignSprintTask takes no header parameters. */
             header?: never;
+            /** The path parameters of unassignSprintTask. */
             path: {
                 /**
                  * @description A sprint id.
@@ -2523,26 +3724,39 @@ export interface operations {
                  */
                 task_id: components["parameters"]["TaskId"];
             };
+            /** None: unassignSprintTask takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: unassignSprintTask takes no request body. */
         requestBody?: never;
+        /** The responses of unassignSprintTask, by HTTP status. */
         responses: {
             /** @description The task is no longer in the sprint. */
             204: {
+                /** The headers of this 204 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** None: this 204 response has no body. */
                 content?: never;
             };
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The user may not do this. */
             403: components["responses"]["Forbidden"];
+            /** No such resource. */
             404: components["responses"]["NotFound"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };
+    /** GET /api/v1/changes: List what changed since a cursor. */
     listChanges: {
+        /** The parameters of listChanges, by where they are sent. */
         parameters: {
+            /** The query parameters of listChanges. */
             query?: {
                 /**
                  * @description The `next_cursor` of the previous page; absent to read from the beginning.
@@ -2561,26 +3775,40 @@ export interface operations {
                  */
                 wait?: components["parameters"]["ChangeWait"];
             };
+            /** None: listChanges takes no header parameters. */
             header?: never;
+            /** None: listChanges takes no path parameters. */
             path?: never;
+            /** None: listChanges takes no cookie parameters. */
             cookie?: never;
         };
+        /** None: listChanges takes no request body. */
         requestBody?: never;
+        /** The responses of listChanges, by HTTP status. */
         responses: {
             /** @description The changes after the cursor, oldest first; empty when there are none. */
             200: {
+                /** The headers of this 200 response. */
                 headers: {
                     [name: string]: unknown;
                 };
+                /** The body of this 200 response, by media type. */
                 content: {
+                    /** The body as JSON. */
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
+            /** The request could not be read, for example a body that is not JSON. */
             400: components["responses"]["BadRequest"];
+            /** No valid credentials; log in or refresh the access token. */
             401: components["responses"]["Unauthorized"];
+            /** The server cannot serve this cursor (another server epoch, or malformed); read the feed again from the beginning, without a cursor. */
             410: components["responses"]["CursorExpired"];
+            /** The request is well-formed but breaks the rules of the contract; `errors[]` names each field. */
             422: components["responses"]["ValidationFailed"];
+            /** Too many requests; wait `Retry-After` seconds. */
             429: components["responses"]["TooManyRequests"];
+            /** The server failed; the request id identifies it in the server logs. */
             500: components["responses"]["InternalError"];
         };
     };

@@ -5,7 +5,9 @@ import type { RequestOptions, Transport } from '../core/transport.js';
 
 type ChangePage = components['schemas']['ChangePage'];
 
+/** The query of `changes.list()`: `cursor`, `limit` and `wait`, as listChanges in openapi.yaml defines them. */
 export type ListChangesParams = QueryOf<'listChanges'>;
+/** The query of `changes.pages()`: `cursor` and `limit`; the walk never long-polls. */
 export type ChangePagesParams = Omit<ListChangesParams, 'wait'>;
 
 /**

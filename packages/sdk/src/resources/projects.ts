@@ -20,7 +20,9 @@ type ProjectCreate = components['schemas']['ProjectCreate'];
 type ProjectUpdate = components['schemas']['ProjectUpdate'];
 type ProjectSummary = components['schemas']['ProjectSummary'];
 
+/** The query of `projects.list()`: `status`, `q`, `limit` and `offset`, as listProjects in openapi.yaml defines them. */
 export type ListProjectsParams = QueryOf<'listProjects'>;
+/** The filters of `projects.listAll()`: `ListProjectsParams` without `limit` and `offset`, which the walk sets. */
 export type ProjectFilters = Omit<ListProjectsParams, 'limit' | 'offset'>;
 
 /** Projects: `client.projects`. */

@@ -21,7 +21,9 @@ type SprintUpdate = components['schemas']['SprintUpdate'];
 type Burndown = components['schemas']['Burndown'];
 type SprintTaskAssignmentResult = components['schemas']['SprintTaskAssignmentResult'];
 
+/** The query of `sprints.list()`: `status`, `project_id`, `limit` and `offset`, as listSprints in openapi.yaml defines them. */
 export type ListSprintsParams = QueryOf<'listSprints'>;
+/** The filters of `sprints.listAll()`: `ListSprintsParams` without `limit` and `offset`, which the walk sets. */
 export type SprintFilters = Omit<ListSprintsParams, 'limit' | 'offset'>;
 
 /** Sprints: `client.sprints`. */

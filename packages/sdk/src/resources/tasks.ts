@@ -25,9 +25,13 @@ type TaskHistoryPage = components['schemas']['TaskHistoryPage'];
 type BulkRequest = components['schemas']['BulkRequest'];
 type BulkResponse = components['schemas']['BulkResponse'];
 
+/** The query of `tasks.list()`: filters, sort, `limit` and `offset`, as listTasks in openapi.yaml defines them. */
 export type ListTasksParams = QueryOf<'listTasks'>;
+/** The filters and sort of `tasks.listAll()`: `ListTasksParams` without `limit` and `offset`, which the walk sets. */
 export type TaskFilters = Omit<ListTasksParams, 'limit' | 'offset'>;
+/** The filters and sort of `tasks.export()` and `tasks.exportCsv()`; the method picks the format. */
 export type ExportTasksParams = Omit<QueryOf<'exportTasks'>, 'format'>;
+/** The `limit` and `offset` of `tasks.history()`. */
 export type TaskHistoryParams = QueryOf<'getTaskHistory'>;
 
 /** Tasks: `client.tasks`. */
