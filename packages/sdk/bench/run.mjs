@@ -1,6 +1,7 @@
 // Per-request cost of @dtm/sdk against raw fetch, openapi-fetch and ky, in one run:
 //   1. over loopback HTTP to a server in a child process (what users see), and
-//   2. with a fake fetch that answers at once (client-side CPU only, no network noise).
+//   2. with a fake fetch that answers at once (client-side CPU only, no network noise);
+//   3. the NDJSON export of 100,000 tasks: tasks.export() against a bare fetch stream.
 // Rounds interleave the variants, rotating their order; each round's figure is the mean
 // over its sequential requests, and the tables show the median and p25–p75 of the rounds.
 // Usage: node --expose-gc bench/run.mjs [--rounds 20] [--requests 300] [--cpu-rounds 20] [--cpu-requests 200] [--warmup 200]
@@ -19,6 +20,7 @@ const { values: args } = parseArgs({
     'cpu-rounds': { type: 'string', default: '20' },
     'cpu-requests': { type: 'string', default: '200' },
     warmup: { type: 'string', default: '200' },
+    'export-rounds': { type: 'string', default: '5' },
   },
 });
 const WARMUP = Number(args.warmup);
@@ -117,6 +119,58 @@ function table(list, samples, unit) {
   return lines.join('\n');
 }
 
+/** tasks/s of a bare fetch stream (lines split, JSON.parse, no validation) and of tasks.export(), interleaved. */
+async function measureExport(baseUrl, rounds) {
+  const url = `${baseUrl}/api/v1/tasks/export?format=ndjson`;
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  const sdk = new DtmClient({ baseUrl, token: TOKEN });
+  const unvalidated = new DtmClient({ baseUrl, token: TOKEN, validate: false });
+  const readers = {
+    bare: async () => {
+      const response = await fetch(url, { headers });
+      const decoder = new TextDecoder();
+      let buffer = '';
+      let count = 0;
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          JSON.parse(buffer.slice(0, newline));
+          buffer = buffer.slice(newline + 1);
+          count++;
+        }
+      }
+      return count;
+    },
+    'tasks.export() (validated)': async () => {
+      let count = 0;
+      for await (const task of sdk.tasks.export()) if (task.id) count++;
+      return count;
+    },
+    'tasks.export() (validate: false, diagnostic)': async () => {
+      let count = 0;
+      for await (const task of unvalidated.tasks.export()) if (task.id) count++;
+      return count;
+    },
+  };
+  const samples = Object.fromEntries(Object.keys(readers).map((name) => [name, []]));
+  const names = Object.keys(readers);
+  for (let round = 0; round < rounds + 1; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
+      globalThis.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      const started = performance.now();
+      const count = await readers[name]();
+      const seconds = (performance.now() - started) / 1000;
+      if (count !== 100_000) throw new Error(`${name} read ${count} tasks`);
+      // The first round warms up.
+      if (round > 0) samples[name].push({ rate: count / seconds, rssGrowth: Math.max(0, process.memoryUsage().rss - rssBefore) });
+    }
+  }
+  return samples;
+}
+
 function startServer() {
   const child = fork(new URL('./server.mjs', import.meta.url), { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise((resolve, reject) => {
@@ -156,6 +210,18 @@ try {
   console.log(`\n### Client CPU only (fake fetch answering at once), ${cpuRounds} rounds × ${cpuRequests} calls per client\n`);
   console.log(table(cpuOnly, cpuSamples, 'µs/call'));
   console.log('\n× raw: median over rounds of (this client ÷ raw fetch in the same round).');
+
+  const exportRounds = Number(args['export-rounds']);
+  const exportSamples = await measureExport(`http://127.0.0.1:${port}`, exportRounds);
+  console.log(`\n### Export of 100,000 tasks (NDJSON over loopback HTTP), ${exportRounds} rounds, median\n`);
+  console.log('| reader | tasks/s | × bare stream | memory (RSS growth) |');
+  console.log('|---|--:|--:|--:|');
+  const bareRate = quantile(exportSamples.bare.map((sample) => sample.rate), 0.5);
+  for (const [name, samples] of Object.entries(exportSamples)) {
+    const rate = quantile(samples.map((sample) => sample.rate), 0.5);
+    const growth = quantile(samples.map((sample) => sample.rssGrowth), 0.5);
+    console.log(`| ${name} | ${Math.round(rate).toLocaleString('en')} | ${(rate / bareRate).toFixed(2)} | ${(growth / 2 ** 20).toFixed(1)} MiB |`);
+  }
 } finally {
   server.child.kill();
 }

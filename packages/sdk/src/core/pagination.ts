@@ -72,12 +72,17 @@ export function walkItems<T, P extends Page<T>>(fetchPage: (offset: number) => P
 
 /**
  * Reads a stream of newline-delimited JSON, yielding each record as soon as its line is
- * complete. Only one line is held in memory at a time.
+ * complete. Only one line is held in memory at a time. `open` is called at the first
+ * `next()` (nothing is sent before the loop starts); a null body yields nothing. This is
+ * the only generator between the bytes and the caller's loop: each layer more costs a
+ * promise per record.
  */
-export async function* readNdjson(
-  body: ReadableStream<Uint8Array>,
-  parse: (line: string, lineNumber: number) => unknown,
-): AsyncGenerator<unknown, void, undefined> {
+export async function* readNdjson<T>(
+  open: () => Promise<ReadableStream<Uint8Array> | null>,
+  parse: (line: string, lineNumber: number) => T,
+): AsyncGenerator<T, void, undefined> {
+  const body = await open();
+  if (!body) return;
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let buffer = '';
@@ -86,21 +91,24 @@ export async function* readNdjson(
     for (;;) {
       const { done, value } = await reader.read();
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
+      let start = 0;
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n', start)) {
+        const line = buffer.slice(start, newline);
+        start = newline + 1;
         lineNumber++;
-        if (line) yield parse(line, lineNumber);
-        newline = buffer.indexOf('\n');
+        // JSON.parse skips the whitespace around a value (a CR too); only blank lines are skipped here.
+        if (!isBlank(line)) yield parse(line, lineNumber);
       }
+      buffer = buffer.slice(start);
       if (done) break;
     }
-    const last = buffer.trim();
-    if (last) yield parse(last, lineNumber + 1);
+    if (!isBlank(buffer)) yield parse(buffer, lineNumber + 1);
   } finally {
     // Stop the download when the consumer breaks out of the loop early.
     await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }
+
+/** A line with nothing but whitespace. */
+const isBlank = (line: string): boolean => line.trim() === '';

@@ -1,6 +1,6 @@
 import type { components } from '../generated/openapi.js';
 import type { APIPromise } from '../core/api-promise.js';
-import { ResponseValidationError } from '../core/errors.js';
+import { type ErrorContext, ResponseValidationError } from '../core/errors.js';
 import {
   type ConditionalReadOptions,
   type QueryOf,
@@ -195,28 +195,30 @@ export class TasksResource {
    * @example
    * for await (const task of client.tasks.export({ project_id: 'PRJ-001' })) process.stdout.write(`${task.id}\n`);
    */
-  async *export(filters: ExportTasksParams = {}, options?: RequestOptions): AsyncGenerator<Task, void, undefined> {
-    const { body, status, context } = await this.#exportResponse('ndjson', filters, options);
-    if (!body) return;
+  export(filters: ExportTasksParams = {}, options?: RequestOptions): AsyncGenerator<Task, void, undefined> {
     const validate = this.#transport.validates;
-    yield* readNdjson(body, (line, lineNumber) => {
+    let status = 0;
+    let context: ErrorContext | undefined;
+    const open = async (): Promise<ReadableStream<Uint8Array> | null> => {
+      const result = await this.#exportResponse('ndjson', filters, options);
+      ({ status, context } = result);
+      return result.body;
+    };
+    const invalid = (where: string, why: string): ResponseValidationError =>
+      new ResponseValidationError(context as ErrorContext, status, where, why);
+    return readNdjson(open, (line, lineNumber) => {
       let record: unknown;
       try {
         record = JSON.parse(line);
       } catch {
-        throw new ResponseValidationError(context, status, `line ${lineNumber}`, 'not valid JSON');
+        throw invalid(`line ${lineNumber}`, 'not valid JSON');
       }
-      if (!validate) return record;
+      if (!validate) return record as Task;
       const parsed = taskSchema.safeParse(record);
       if (parsed.success) return parsed.data;
       const issue = parsed.error.issues[0];
-      throw new ResponseValidationError(
-        context,
-        status,
-        `line ${lineNumber}${issue?.path.length ? `: ${issue.path.join('.')}` : ''}`,
-        issue?.message ?? 'invalid task',
-      );
-    }) as AsyncGenerator<Task, void, undefined>;
+      throw invalid(`line ${lineNumber}${issue?.path.length ? `: ${issue.path.join('.')}` : ''}`, issue?.message ?? 'invalid task');
+    });
   }
 
   /**

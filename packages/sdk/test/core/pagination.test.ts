@@ -36,7 +36,7 @@ describe('readNdjson', () => {
     ['a multi-byte character split between chunks', [euro.slice(0, 7), euro.slice(7)], [{ a: '€' }]],
     ['an empty body', [], []],
   ])('%s', async (_, chunks, want) => {
-    expect(await collect(readNdjson(streamOf(chunks), (line) => JSON.parse(line) as unknown))).toEqual(want);
+    expect(await collect(readNdjson(() => Promise.resolve(streamOf(chunks)), (line) => JSON.parse(line) as unknown))).toEqual(want);
   });
 });
 
@@ -109,6 +109,18 @@ describe('pages', () => {
 });
 
 describe('tasks.export', () => {
+  it('sends nothing until the loop starts', async () => {
+    server = await startServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(`${JSON.stringify(task(1))}\n`);
+    });
+    const client = new DtmClient({ baseUrl: server.url, token: 't', env: {} });
+    const tasks = client.tasks.export();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.requests).toHaveLength(0);
+    expect((await collect(tasks)).map((t) => t.id)).toEqual(['TASK-000001']);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('streams validated tasks from NDJSON with the filters', async () => {
     server = await startServer((_, response) => {
       response.writeHead(200, { 'content-type': 'application/x-ndjson' });
