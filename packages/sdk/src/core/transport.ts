@@ -19,6 +19,7 @@ import {
   parseRetryAfter,
 } from './errors.js';
 import { type Hooks, callHook } from './hooks.js';
+import { validate } from './shape-check.js';
 import type { ResolvedLog } from './logger.js';
 import { redactBody, redactHeaders } from './redact.js';
 import { type ResolvedRetryOptions, backoffDelay, canRetry, isRetryableStatus, sleep } from './retry.js';
@@ -361,12 +362,9 @@ export class Transport {
       throw new ResponseValidationError(context, response.status, '', `the body is not valid JSON (${reason})`);
     }
     if (!this.#config.validate || !spec.schema) return { ...base, text, data: data as T };
-    const parsed = spec.schema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ResponseValidationError(context, response.status, issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
-    }
-    return { ...base, text, data: parsed.data };
+    const checked = validate(spec.schema, data);
+    if (!checked.success) throw new ResponseValidationError(context, response.status, checked.path, checked.message);
+    return { ...base, text, data: checked.data };
   }
 
   #retryDelay(error: DtmError, retries: number): number | undefined {

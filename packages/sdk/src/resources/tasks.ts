@@ -15,6 +15,7 @@ import {
 import { type NavigablePage, type PageWalk, readNdjson, walkItems } from '../core/pagination.js';
 import type { RequestOptions, Transport } from '../core/transport.js';
 import { taskSchema } from '../schemas/index.js';
+import { validate } from '../core/shape-check.js';
 
 type Task = components['schemas']['Task'];
 type TaskPage = components['schemas']['TaskPage'];
@@ -196,7 +197,7 @@ export class TasksResource {
    * for await (const task of client.tasks.export({ project_id: 'PRJ-001' })) process.stdout.write(`${task.id}\n`);
    */
   export(filters: ExportTasksParams = {}, options?: RequestOptions): AsyncGenerator<Task, void, undefined> {
-    const validate = this.#transport.validates;
+    const validates = this.#transport.validates;
     let status = 0;
     let context: ErrorContext | undefined;
     const open = async (): Promise<ReadableStream<Uint8Array> | null> => {
@@ -213,11 +214,10 @@ export class TasksResource {
       } catch {
         throw invalid(`line ${lineNumber}`, 'not valid JSON');
       }
-      if (!validate) return record as Task;
-      const parsed = taskSchema.safeParse(record);
-      if (parsed.success) return parsed.data;
-      const issue = parsed.error.issues[0];
-      throw invalid(`line ${lineNumber}${issue?.path.length ? `: ${issue.path.join('.')}` : ''}`, issue?.message ?? 'invalid task');
+      if (!validates) return record as Task;
+      const checked = validate(taskSchema, record);
+      if (checked.success) return checked.data;
+      throw invalid(`line ${lineNumber}${checked.path ? `: ${checked.path}` : ''}`, checked.message);
     });
   }
 
