@@ -9,6 +9,8 @@ const entry = Object.fromEntries(
     .filter((file) => file.endsWith('.ts'))
     .map((file) => [join('commands', file.slice(0, -'.ts'.length)), join('src/commands', file)]),
 );
+// oclif's hooks, loaded only when they fire (see "hooks" in package.json).
+entry['hooks/command-not-found'] = 'src/hooks/command-not-found.ts';
 
 export default defineConfig({
   entry,

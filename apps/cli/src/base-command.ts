@@ -9,6 +9,7 @@ import { dataDir } from './lib/paths.js';
 import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
+import { safeStrings, safeText } from './lib/render/safe-text.js';
 
 export type Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof DtmCommand)['baseFlags'] & T['flags']>;
 export type Args<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -213,7 +214,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   /** A line on stderr under --debug only. */
   protected debugLine(line: string): void {
-    if (this.flags.debug) process.stderr.write(`${this.colors.dim(`debug: ${line}`)}\n`);
+    if (this.flags.debug) process.stderr.write(`${this.colors.dim(`debug: ${safeText(line)}`)}\n`);
   }
 
   /** The command is done once the store is closed (the CSV mirror is written in the background) and the output is out. */
@@ -247,7 +248,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       }
       process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     } else {
-      const rendered = text(result);
+      // Text from the server reaches the terminal with its control characters shown, not obeyed.
+      const rendered = text(safeStrings(result));
       if (rendered !== '') process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
     }
     if (this.#data?.local) this.exit(ExitCode.partial);
@@ -268,8 +270,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       process.stdout.write(`${JSON.stringify({ error: described.json }, null, 2)}\n`);
     } else {
       const colors = this.#parsed ? colorsFor(process.stderr, this.flags['no-color']) : colorsFor(process.stderr, true);
-      let text = `${colors.red('Error:')} ${described.message}\n`;
-      if (described.hint) text += `${colors.dim('Hint:')} ${described.hint}\n`;
+      let text = `${colors.red('Error:')} ${safeText(described.message)}\n`;
+      if (described.hint) text += `${colors.dim('Hint:')} ${safeText(described.hint)}\n`;
       process.stderr.write(text);
     }
     if (debug && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -18,6 +18,7 @@ import { usageError } from '../lib/errors.js';
 import { readStdin } from '../lib/prompt.js';
 import { colorsFor } from '../lib/render/style.js';
 import { isApiError } from '../lib/sdk-errors.js';
+import { safeText } from '../lib/render/safe-text.js';
 
 export default class Api extends DtmCommand<typeof Api> {
   static override summary = 'Send any request to the DTM API, like `gh api`';
@@ -134,6 +135,7 @@ async function readJsonInput(source: string): Promise<Json> {
 
 function writeBody(data: unknown): void {
   if (data === undefined) return;
-  const text = typeof data === 'string' ? data : JSON.stringify(data, null, 2);
+  // A body that is not JSON is passed through exactly to a pipe; a terminal gets its control characters shown, not obeyed.
+  const text = typeof data === 'string' ? (process.stdout.isTTY ? safeText(data) : data) : JSON.stringify(data, null, 2);
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }

@@ -4,6 +4,7 @@ import { DtmCommand } from '../../base-command.js';
 import { describeError } from '../../lib/describe-error.js';
 import { CliError, ExitCode, usageError } from '../../lib/errors.js';
 import { conflictTable } from '../../lib/render/conflicts.js';
+import { safeText } from '../../lib/render/safe-text.js';
 import { dataDir } from '../../lib/paths.js';
 import { durationMs } from '../../lib/config.js';
 import type { PullReport } from '../../lib/store/pull.js';
@@ -122,7 +123,7 @@ export default class Sync extends DtmCommand<typeof Sync> {
         } catch (error) {
           // Ctrl-C aborts the long-poll: that is the end, not a failure.
           if (stopped()) break;
-          this.note(`${new Date().toISOString()} ${describeError(error).message}; trying again.`);
+          this.note(`${new Date().toISOString()} ${safeText(describeError(error).message)}; trying again.`);
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
       }
