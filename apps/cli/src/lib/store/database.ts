@@ -85,19 +85,29 @@ export function openReadOnly(file: string): Database {
   return new Driver(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
 }
 
-/** Applies the migrations the file has not seen yet (`PRAGMA user_version` counts them), each in a transaction. */
+/**
+ * Applies the migrations the file has not seen yet (`PRAGMA user_version` counts them). Each
+ * runs in an immediate transaction that reads the version again once it holds the write
+ * lock, so two processes opening a new store at the same moment apply it once; a store that
+ * is up to date is only read.
+ */
 function migrate(db: Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new CliError(`The local store was written by a newer dtm (schema ${current}; this one knows ${migrations.length}).`, {
-      code: 'store_too_new',
-      hint: 'Update dtm, or point DTM_DATA_DIR elsewhere.',
-    });
-  }
-  for (let version = current; version < migrations.length; version++) {
+  const version = (): number => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new CliError(`The local store was written by a newer dtm (schema ${current}; this one knows ${migrations.length}).`, {
+        code: 'store_too_new',
+        hint: 'Update dtm, or point DTM_DATA_DIR elsewhere.',
+      });
+    }
+    return current;
+  };
+  while (version() < migrations.length) {
     db.transaction(() => {
-      db.exec(migrations[version] ?? '');
-      db.pragma(`user_version = ${version + 1}`);
+      const current = version();
+      if (current === migrations.length) return;
+      db.exec(migrations[current] ?? '');
+      db.pragma(`user_version = ${current + 1}`);
     }).immediate();
   }
 }
