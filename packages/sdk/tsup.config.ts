@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `redact` is its own entry: `@dtm/sdk/redact` loads without the client, ky or zod.
+  entry: ['src/index.ts', 'src/redact.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { redactUrl } from '@dtm/sdk';
+import { redactUrl } from '@dtm/sdk/redact';
 import { CliError, usageError } from './errors.js';
 import { writeFileAtomically } from './files.js';
 import { configDir } from './paths.js';

@@ -121,7 +121,9 @@ async function runConsumer(args: string[]): Promise<Record<string, unknown>> {
 describe('the packed @dtm/sdk tarball', () => {
   it('holds the built files and package.json, and nothing from src or test', () => {
     const paths = packed.files.map((file) => file.path).sort();
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/redact.js', 'dist/redact.cjs', 'dist/redact.d.ts']),
+    );
     for (const path of paths) expect(path).toMatch(/^(dist\/|package\.json$|README\.md$|LICENSE$)/);
   });
 

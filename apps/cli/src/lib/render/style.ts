@@ -2,14 +2,21 @@ import pc from 'picocolors';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
-/** Colours on a TTY unless NO_COLOR or --no-color; FORCE_COLOR=1 forces them (e.g. for `less -R`). */
+const set = (value: string | undefined): boolean => value !== undefined && value !== '' && value !== '0';
+
+/**
+ * Colours on a TTY unless NO_COLOR, --no-color, CLICOLOR=0 or TERM=dumb; FORCE_COLOR or
+ * CLICOLOR_FORCE (not 0) force them, also into a pipe (e.g. for `less -R`). NO_COLOR and
+ * --no-color win over forcing, as in gh.
+ */
 export function colorsFor(stream: NodeJS.WriteStream, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): Colors {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
-  const disabled = noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
+  const forced = (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') || set(env.CLICOLOR_FORCE);
+  if (noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return pc.createColors(false);
+  const disabled = env.TERM === 'dumb' || env.CLICOLOR === '0';
   // isTTY is undefined on a pipe (whatever the types say); createColors(undefined) would fall
   // back to picocolors' own guess, which is on wherever CI is set.
   const terminal = (stream as { isTTY?: boolean }).isTTY ?? false;
-  return pc.createColors(!disabled && (forced || terminal));
+  return pc.createColors(forced || (!disabled && terminal));
 }
 
 const statusColor = {

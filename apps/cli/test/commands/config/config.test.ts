@@ -95,4 +95,22 @@ describe('dtm config', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('DTM_API_URL is set and takes precedence');
   });
+
+  it('unset removes a setting from the file (the rest stays); unsetting one that is not there is fine; an unknown one is 2', async () => {
+    await writeFile(configFile(), JSON.stringify({ timeout: '7s', 'credential-store': 'file' }));
+    const removed = await box.run(['config', 'unset', 'timeout'], { env: { DTM_REQUEST_TIMEOUT: undefined } });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe(`✓ Removed timeout from ${configFile()}; timeout is now the default, 10s.\n`);
+    expect(JSON.parse(await readFile(configFile(), 'utf8'))).toEqual({ 'credential-store': 'file' });
+
+    const again = await box.run(['config', 'unset', 'timeout', '--json'], { env: { DTM_REQUEST_TIMEOUT: '3s' } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ key: 'timeout', removed: false, value: '3s', path: configFile() });
+    const got = await box.run(['config', 'get', 'timeout'], { env: { DTM_REQUEST_TIMEOUT: undefined } });
+    expect(got.stdout.trim()).toBe('10s');
+
+    const unknown = await box.run(['config', 'unset', 'colour']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown setting "colour"');
+  });
 });

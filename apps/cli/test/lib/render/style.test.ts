@@ -32,4 +32,15 @@ describe('colorsFor', () => {
     expect(colorsFor(pipe, false, { FORCE_COLOR: '1' }).isColorSupported).toBe(true);
     expect(colorsFor(pipe, false, { FORCE_COLOR: '0' }).isColorSupported).toBe(false);
   });
+
+  it('CLICOLOR=0 turns a terminal plain; CLICOLOR_FORCE=1 colours a pipe; NO_COLOR and --no-color win over forcing', async () => {
+    const { colorsFor } = await loadStyle();
+    expect(colorsFor(tty, false, { CLICOLOR: '0' }).isColorSupported).toBe(false);
+    expect(colorsFor(tty, false, { CLICOLOR: '1' }).isColorSupported).toBe(true);
+    expect(colorsFor(pipe, false, { CLICOLOR_FORCE: '1' }).isColorSupported).toBe(true);
+    expect(colorsFor(pipe, false, { CLICOLOR_FORCE: '0' }).isColorSupported).toBe(false);
+    expect(colorsFor(tty, false, { CLICOLOR: '0', CLICOLOR_FORCE: '1' }).isColorSupported).toBe(true);
+    expect(colorsFor(pipe, false, { NO_COLOR: '1', CLICOLOR_FORCE: '1' }).isColorSupported).toBe(false);
+    expect(colorsFor(pipe, true, { FORCE_COLOR: '1' }).isColorSupported).toBe(false);
+  });
 });

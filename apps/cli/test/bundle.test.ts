@@ -1,0 +1,30 @@
+// The SDK (ky, zod: ~850 KB) is loaded only by commands that call the API, when they call it
+// (lib/client.ts imports it dynamically). A static import of '@dtm/sdk' in a module on every
+// command's start path would load it for `dtm config get` and `--help` too.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { expect, it } from 'vitest';
+import { root } from './harness.js';
+
+/** Every file a module loads through static imports (dynamic `import()` left out). */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  for (const match of source.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"|^import\s+"(\.[^"]+)"/gm)) {
+    const target = match[1] ?? match[2];
+    if (target !== undefined) staticClosure(resolve(dirname(file), target), seen);
+  }
+  return seen;
+}
+
+it.each(['config/get', 'config/list', 'config/set', 'config/unset', 'auth/status'])('dtm %s does not load the SDK at start', (command) => {
+  const files = staticClosure(join(root, 'dist', 'commands', `${command}.js`));
+  expect(files.size).toBeGreaterThan(1);
+  for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain('looseObject(');
+});
+
+it('the check is not vacuous: the SDK bundle is in dist, reached from the commands that call the API', () => {
+  const sdk = readdirSync(join(root, 'dist')).filter((name) => name.endsWith('.js') && readFileSync(join(root, 'dist', name), 'utf8').includes('looseObject('));
+  expect(sdk).toHaveLength(1);
+});
