@@ -235,7 +235,9 @@ describe('single-flight refresh', () => {
     const clients = Array.from({ length: 4 }, () => new DtmClient({ baseUrl: server?.url, tokenStore: storeOfOneProcess(), env: {} }));
     const results = await Promise.all(clients.flatMap((client) => Array.from({ length: 5 }, () => client.tasks.get('TASK-000001'))));
     expect(results).toHaveLength(20);
-    expect(locks).toBe(4);
+    // Every client refreshed under the lock (a call whose 401 came after its client's refresh
+    // takes the lock again, finds the new token and sends no refresh), and one refresh was sent.
+    expect(locks).toBeGreaterThanOrEqual(4);
     expect(rotating.refreshes()).toBe(1);
   });
 });
