@@ -54,6 +54,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       helpGroup: 'GLOBAL',
       description: 'Always ask the API: fail rather than answer from the local store when it is unreachable',
     }),
+    help: Flags.help({ char: 'h', helpGroup: 'GLOBAL', description: 'Show this help (as --help)' }),
   };
 
   /**
