@@ -140,8 +140,10 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       const next = argv[index + 1];
       if (token === '--json' && next !== undefined && /^[a-z_]+(,[a-z_]+)*$/.test(next)) {
         const names = next.split(',');
-        if (names.every((name) => known.includes(name))) {
-          this.fields = names;
+        // A list with a comma is a field list (an unknown field is an error that names the
+        // known ones); a single word is one only when it is a field (else it may be an argument).
+        if (names.length > 1 || known.includes(next)) {
+          this.fields = parseFields(next, known);
           argv.splice(index + 1, 1);
         }
         return;

@@ -69,10 +69,13 @@ describe('dtm project list', () => {
       box.run(['project', 'list', '--limit', '0']),
       box.run(['project', 'list', '--json=id,nope']),
       box.run(['project', 'list', ...down]),
+      box.run(['project', 'list', '--json', 'id,nope']),
     ]);
-    expect(results.map((result) => result.code)).toEqual([2, 2, 2, 1]);
+    expect(results.map((result) => result.code)).toEqual([2, 2, 2, 1, 2]);
     expect(results[0].stderr).toMatch(/^Error: Expected --status=closed to be one of: active, archived/);
     expect(JSON.parse(results[2].stdout)).toMatchObject({ error: { code: 'usage', message: 'Unknown JSON field: nope.' } });
+    // The same with a space: `--json id,nope` (it used to be "Unexpected argument: id,nope").
+    expect(JSON.parse(results[4].stdout)).toMatchObject({ error: { code: 'usage', message: 'Unknown JSON field: nope.', hint: expect.stringMatching(/^Available fields: id, name/) as unknown } });
     expect(results[3].stderr).toMatch(/^Error: listProjects: cannot reach the DTM API at http:\/\/127\.0\.0\.1:1/);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
