@@ -42,7 +42,13 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     }),
     json: Flags.boolean({
       helpGroup: 'GLOBAL',
-      description: 'Print one JSON document on stdout and nothing else; `--json id,title` keeps only those fields',
+      description: 'Print one JSON document on stdout and nothing else; `--json id,title` keeps only those fields, `--json help` lists them',
+    }),
+    jq: Flags.string({
+      char: 'q',
+      helpGroup: 'GLOBAL',
+      helpValue: 'EXPR',
+      description: 'Filter the JSON output with a jq expression (implies --json; strings print without quotes)',
     }),
     'no-color': Flags.boolean({ helpGroup: 'GLOBAL', description: 'Plain text without colours (also NO_COLOR)' }),
     debug: Flags.boolean({ helpGroup: 'GLOBAL', description: 'Print HTTP timings and stack traces on stderr' }),
@@ -83,13 +89,14 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     return process.stdout.isTTY;
   }
 
+  /** Machine output: `--json`, or `--jq` (which filters the JSON). */
   protected get json(): boolean {
-    return this.flags.json;
+    return this.flags.json || this.flags.jq !== undefined;
   }
 
   override async init(): Promise<void> {
     await super.init();
-    this.#extractFields();
+    const listFields = this.#extractFields();
     const { args, flags, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof DtmCommand).baseFlags,
@@ -102,6 +109,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     this.positional = argv as string[];
     this.#parsed = true;
     this.colors = colorsFor(process.stdout, this.flags['no-color']);
+    if (listFields) this.#listFields();
+    if (this.flags.jq !== undefined) await (await import('./lib/render/jq.js')).checkJq(this.flags.jq);
     if (this.flags.offline && this.flags.api) {
       throw usageError('--offline and --api cannot be used together.', '--offline answers from the local store; --api never does.');
     }
@@ -125,30 +134,52 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     };
   }
 
-  /** `--json id,title` → `--json` plus the selected fields (checked against `jsonFields`). */
-  #extractFields(): void {
+  /**
+   * `--json id,title` → `--json` plus the selected fields (checked against `jsonFields`).
+   * True for `--json help` (or `--json=help`): list the fields instead of running.
+   */
+  #extractFields(): boolean {
     const known = (this.ctor as typeof DtmCommand).jsonFields;
     const argv = this.argv;
     for (let index = 0; index < argv.length; index++) {
       const token = argv[index] ?? '';
       if (token === '--') break;
       if (token.startsWith('--json=')) {
-        this.fields = parseFields(token.slice('--json='.length), known);
+        const spec = token.slice('--json='.length);
         argv.splice(index, 1, '--json');
-        return;
+        if (spec === 'help') return true;
+        this.fields = parseFields(spec, known);
+        return false;
       }
       const next = argv[index + 1];
       if (token === '--json' && next !== undefined && /^[a-z_]+(,[a-z_]+)*$/.test(next)) {
         const names = next.split(',');
         // A list with a comma is a field list (an unknown field is an error that names the
         // known ones); a single word is one only when it is a field (else it may be an argument).
+        if (next === 'help' && !known.includes(next)) {
+          argv.splice(index + 1, 1);
+          return true;
+        }
         if (names.length > 1 || known.includes(next)) {
           this.fields = parseFields(next, known);
           argv.splice(index + 1, 1);
         }
-        return;
+        return false;
       }
     }
+    return false;
+  }
+
+  /** `--json help`: the fields `--json a,b` can select, one per line on stdout (as `gh … --json`), then exit 0. */
+  #listFields(): never {
+    const known = (this.ctor as typeof DtmCommand).jsonFields;
+    const name = `dtm ${(this.id ?? '').replaceAll(':', ' ')}`;
+    if (known.length === 0) {
+      process.stdout.write(`\`${name} --json\` prints the whole document; it has no fields to select.\n`);
+    } else {
+      process.stdout.write(`Fields of \`${name} --json\` (select some with --json ${known.slice(0, 2).join(',')}):\n${known.map((field) => `  ${field}\n`).join('')}`);
+    }
+    return this.exit(ExitCode.ok);
   }
 
   /** The data layer: API first, the local store when it is unreachable (see lib/store/data-layer.ts). */
@@ -242,14 +273,20 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
    * Prints a result: the JSON document (with the selected fields) under `--json`, else
    * what `text` renders. Nothing else ever goes to stdout under `--json`.
    */
-  protected print<R>(result: R, text: (result: R) => string): void {
+  protected async print<R>(result: R, text: (result: R) => string): Promise<void> {
     if (this.json) {
       let document = selectFields(result, this.fields);
       // An answer from the local copy says so; a list (--all) stays a list (the exit code and the note mark it).
       if (this.#data?.local && typeof document === 'object' && document !== null && !Array.isArray(document)) {
         document = { ...document, source: 'local', last_sync: this.#data.local.lastSync };
       }
-      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      const { jq } = this.flags;
+      if (jq === undefined) {
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      } else {
+        const { runJq } = await import('./lib/render/jq.js');
+        process.stdout.write(await runJq(document, jq, this.tty));
+      }
     } else {
       // Text from the server reaches the terminal with its control characters shown, not obeyed.
       const rendered = text(safeStrings(result));
@@ -267,7 +304,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     // oclif's own exit (this.exit) and help/version requests pass through untouched.
     if (error instanceof Errors.ExitError) throw error;
     const described = describeError(error);
-    const json = this.#parsed ? this.json : this.argv.some((token) => token === '--json' || token.startsWith('--json='));
+    // A JSON error document for `--json` (with or without `--jq`); `--jq` alone gets the error on stderr, as in `gh`.
+    const json = this.#parsed ? this.flags.json : this.argv.some((token) => token === '--json' || token.startsWith('--json='));
     const debug = this.#parsed ? this.flags.debug : this.argv.includes('--debug');
     if (json) {
       process.stdout.write(`${JSON.stringify({ error: described.json }, null, 2)}\n`);

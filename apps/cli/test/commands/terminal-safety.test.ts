@@ -33,7 +33,7 @@ function expectSafe(result: Result): void {
 }
 
 it('task list, task show, project list, project show and a search show the text, not obey it', async () => {
-  for (const args of [['task', 'list'], ['task', 'show', taskId], ['project', 'list'], ['project', 'show', projectId], ['task', 'list', '-q', 'pwned']]) {
+  for (const args of [['task', 'list'], ['task', 'show', taskId], ['project', 'list'], ['project', 'show', projectId], ['task', 'list', '--search', 'pwned']]) {
     const result = await box.run(args);
     expectSafe(result);
     expect(result.stdout, args.join(' ')).toContain(shown.slice(0, 12));

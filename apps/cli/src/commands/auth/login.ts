@@ -48,7 +48,7 @@ export default class AuthLogin extends DtmCommand<typeof AuthLogin> {
       });
     }
     const expiresAt = Date.now() + expiresIn * 1000;
-    this.print(
+    await this.print(
       { username, api_url: apiUrl, expires_at: new Date(expiresAt).toISOString(), stored_in: credentials.location },
       () =>
         `${this.colors.green('✓')} Logged in to ${apiUrl} as ${this.colors.bold(username)}; the access token ${describeExpiry(expiresAt)}.\n` +

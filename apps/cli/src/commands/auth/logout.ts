@@ -22,7 +22,7 @@ export default class AuthLogout extends DtmCommand<typeof AuthLogout> {
     }
     const stored = await credentials.get();
     if (!stored) {
-      this.print({ api_url: apiUrl, logged_out: true, revoked: false, warning: null }, () => `Not logged in to ${apiUrl}; nothing to do.`);
+      await this.print({ api_url: apiUrl, logged_out: true, revoked: false, warning: null }, () => `Not logged in to ${apiUrl}; nothing to do.`);
       return;
     }
     let revoked = true;
@@ -42,7 +42,7 @@ export default class AuthLogout extends DtmCommand<typeof AuthLogout> {
         throw error;
       }
     }
-    this.print({ api_url: apiUrl, logged_out: true, revoked, warning }, () => {
+    await this.print({ api_url: apiUrl, logged_out: true, revoked, warning }, () => {
       if (warning !== null) process.stderr.write(`${this.colors.yellow('Warning:')} ${warning}\n`);
       return `${this.colors.green('✓')} Logged out of ${apiUrl}; the tokens were deleted from ${credentials.location}.`;
     });

@@ -36,7 +36,7 @@ export default class AuthRefresh extends DtmCommand<typeof AuthRefresh> {
     }
     const tokens = await credentials.get();
     const expiresAt = tokens ? tokenExpiry(tokens) : undefined;
-    this.print(
+    await this.print(
       {
         api_url: apiUrl,
         expires_at: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),

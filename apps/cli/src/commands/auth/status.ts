@@ -59,7 +59,7 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
     };
     if (!stored) {
       if (!this.json) throw notLoggedIn(apiUrl);
-      this.print(result, () => '');
+      await this.print(result, () => '');
       return this.exit(ExitCode.authRequired);
     }
 
@@ -97,7 +97,7 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
       token: maskToken(tokens.accessToken),
     } satisfies Partial<AuthStatusResult>);
 
-    this.print(result, () => {
+    await this.print(result, () => {
       const { colors } = this;
       const who = user
         ? `${colors.bold(user.username)}${user.display_name !== user.username ? ` (${user.display_name})` : ''}`

@@ -41,7 +41,7 @@ export default class AuthToken extends DtmCommand<typeof AuthToken> {
       if (!tokens) throw notLoggedIn(apiUrl);
     }
     const current = tokenExpiry(tokens);
-    this.print(
+    await this.print(
       { token: tokens.accessToken, expires_at: current === undefined ? null : new Date(current).toISOString(), api_url: apiUrl },
       (result) => result.token,
     );

@@ -18,6 +18,6 @@ export default class ConfigGet extends DtmCommand<typeof ConfigGet> {
     const key = checkSettingName(this.args.key);
     const flag = key === 'api-url' ? this.flags['api-url'] : key === 'timeout' ? this.flags.timeout : undefined;
     const resolved = resolveSetting(key, flag, await readConfigFile());
-    this.print({ key, ...resolved }, (result) => result.value);
+    await this.print({ key, ...resolved }, (result) => result.value);
   }
 }

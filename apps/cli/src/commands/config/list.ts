@@ -12,7 +12,7 @@ export default class ConfigList extends DtmCommand<typeof ConfigList> {
 
   async run(): Promise<void> {
     const reports = resolveAll({ 'api-url': this.flags['api-url'], timeout: this.flags.timeout }, await readConfigFile());
-    this.print(reports, (rows) => {
+    await this.print(reports, (rows) => {
       const { colors } = this;
       const text = table<SettingReport>(
         rows,

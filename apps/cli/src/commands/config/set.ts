@@ -31,6 +31,6 @@ export default class ConfigSet extends DtmCommand<typeof ConfigSet> {
     if (overriddenBy !== undefined && overriddenBy !== '') {
       this.note(`Note: ${settings[key].env} is set and takes precedence over the config file in this shell.`);
     }
-    this.print({ key, value, path }, () => `${this.colors.green('✓')} Set ${key} to ${value} in ${path}.`);
+    await this.print({ key, value, path }, () => `${this.colors.green('✓')} Set ${key} to ${value} in ${path}.`);
   }
 }

@@ -29,7 +29,7 @@ export default class ConfigUnset extends DtmCommand<typeof ConfigUnset> {
     const fromEnv = process.env[setting.env];
     const value = redactUrl(fromEnv !== undefined && fromEnv !== '' ? fromEnv : setting.default);
     const now = fromEnv !== undefined && fromEnv !== '' ? `${setting.env} in this shell` : `the default, ${setting.default}`;
-    this.print({ key, removed, value, path }, () =>
+    await this.print({ key, removed, value, path }, () =>
       removed ? `${this.colors.green('✓')} Removed ${key} from ${path}; ${key} is now ${now}.` : `${key} was not set in ${path}; ${key} is ${now}.`,
     );
   }

@@ -55,6 +55,6 @@ export default class ProjectDelete extends DtmCommand<typeof ProjectDelete> {
       },
       this.flags.yes ? {} : { confirmQueued: confirm },
     );
-    this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted project ${id}.`);
+    await this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted project ${id}.`);
   }
 }

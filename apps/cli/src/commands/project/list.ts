@@ -19,7 +19,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
 
   static override flags = {
     status: Flags.option({ options: projectStatuses, description: 'Only projects in this status' })(),
-    search: Flags.string({ char: 'q', description: 'Text to find in names and descriptions' }),
+    search: Flags.string({ description: 'Text to find in names and descriptions' }),
     limit: Flags.integer({ min: 1, max: 1000, default: 30, description: 'Projects per page (1–1000)' }),
     offset: Flags.integer({ min: 0, default: 0, description: 'Projects to skip' }),
     all: Flags.boolean({ description: 'Every matching project, page after page (ignores --limit/--offset)' }),
@@ -39,7 +39,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
         },
         (store) => store.all('projects', filters),
       );
-      this.print(projects, (all) => (all.length === 0 ? 'No projects match.' : projectTable(all, this.colors, this.tty)));
+      await this.print(projects, (all) => (all.length === 0 ? 'No projects match.' : projectTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
@@ -52,7 +52,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
       },
       (store) => store.page('projects', filters, window),
     );
-    this.print(page, (result: ProjectPage) => {
+    await this.print(page, (result: ProjectPage) => {
       if (result.items.length === 0) {
         return result.total === 0 ? 'No projects match.' : `No projects past offset ${result.offset} (${result.total} match).`;
       }

@@ -42,7 +42,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
         },
         isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
       );
-      this.print(project, (result) => projectDetails(result, this.colors));
+      await this.print(project, (result) => projectDetails(result, this.colors));
       return;
     }
     // The summary is the server's: --include-tasks is not answered from the local copy.
@@ -53,7 +53,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
     // Selected fields apply to the project, the one resource of the three.
     const fields = this.fields;
     this.fields = undefined;
-    this.print({ ...result, project: selectFields(result.project, fields) as typeof result.project }, () =>
+    await this.print({ ...result, project: selectFields(result.project, fields) as typeof result.project }, () =>
       projectWithTasksText(result, this.colors, this.tty),
     );
   }

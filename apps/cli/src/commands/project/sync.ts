@@ -51,7 +51,7 @@ export default class ProjectSync extends DtmCommand<typeof ProjectSync> {
         check.valid = Number(count) === check.records && compare.fileChecksum(text) === check.checksum;
       }
     }
-    this.print(checks, (list) =>
+    await this.print(checks, (list) =>
       table(
         list,
         [

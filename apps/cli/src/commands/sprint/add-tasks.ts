@@ -40,7 +40,7 @@ export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
       await this.data.remember('tasks', tasks);
       return null;
     });
-    this.print(result, (assigned) => {
+    await this.print(result, (assigned) => {
       const count = assigned.task_ids.length;
       return `${this.colors.green('✓')} Added ${count} task${count === 1 ? '' : 's'} to ${assigned.sprint_id}: ${assigned.task_ids.join(', ')}`;
     });

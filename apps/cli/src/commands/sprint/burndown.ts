@@ -37,7 +37,7 @@ export default class SprintBurndown extends DtmCommand<typeof SprintBurndown> {
     const client = await this.client();
     const burndown = await client.sprints.burndown(id);
     const chart = this.flags.chart ?? this.tty;
-    this.print(burndown, (result: Burndown) => {
+    await this.print(burndown, (result: Burndown) => {
       const summary = burndownSummaryLine(summariseBurndown(result), result);
       if (!chart) {
         // The rows alone on stdout, so they can be processed; the summary is for a person.

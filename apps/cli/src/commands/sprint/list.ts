@@ -50,7 +50,7 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
         },
         (store) => store.all('sprints', filters),
       );
-      this.print(sprints, (all) => (all.length === 0 ? 'No sprints match.' : sprintTable(all, this.colors, this.tty)));
+      await this.print(sprints, (all) => (all.length === 0 ? 'No sprints match.' : sprintTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
@@ -63,7 +63,7 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
       },
       (store) => store.page('sprints', filters, window),
     );
-    this.print(page, (result: SprintPage) => {
+    await this.print(page, (result: SprintPage) => {
       if (result.items.length === 0) {
         return result.total === 0 ? 'No sprints match.' : `No sprints past offset ${result.offset} (${result.total} match).`;
       }

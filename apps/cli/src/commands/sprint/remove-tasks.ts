@@ -32,7 +32,7 @@ export default class SprintRemoveTasks extends DtmCommand<typeof SprintRemoveTas
       });
     }
     const result = { sprint_id: id, task_ids: ids };
-    this.print(result, (removed) => {
+    await this.print(result, (removed) => {
       const count = removed.task_ids.length;
       return `${this.colors.green('✓')} Took ${count} task${count === 1 ? '' : 's'} out of ${removed.sprint_id}: ${removed.task_ids.join(', ')}`;
     });

@@ -36,10 +36,10 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
       isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
     );
     if (this.json) {
-      this.print(sprint, () => '');
+      await this.print(sprint, () => '');
       return;
     }
     const counts = countByStatus(tasks);
-    this.print(sprint, (result) => sprintDetails(result, this.colors, counts));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, counts));
   }
 }

@@ -40,7 +40,7 @@ export default class StatusHealth extends DtmCommand<typeof StatusHealth> {
       const { message } = describeError(error);
       result = { api_url: apiUrl, status: 'unreachable', version: null, database: null, uptime_seconds: null, round_trip_ms: elapsed(started), error: message };
     }
-    this.print(result, (health) => this.#render(health));
+    await this.print(result, (health) => this.#render(health));
     if (result.status === 'down' || result.status === 'unreachable') this.exit(ExitCode.failure);
   }
 

@@ -36,7 +36,7 @@ export default class StatusPerformance extends DtmCommand<typeof StatusPerforman
     const since = this.flags.since === undefined ? undefined : Date.now() - parseSince(this.flags.since);
     const { entries } = await readMetricsLog();
     const report = summarize(entries, { since, operation: this.flags.operation });
-    this.print(report, (result) => this.#render(result, entries.length));
+    await this.print(report, (result) => this.#render(result, entries.length));
   }
 
   #render(report: PerformanceReport, logged: number): string {

@@ -82,7 +82,7 @@ export default class StatusSync extends DtmCommand<typeof StatusSync> {
         ];
       }
     }
-    this.print(status, (result) => this.#render(result));
+    await this.print(status, (result) => this.#render(result));
     const drifted =
       (status.drift?.some((kind) => kind.only_local.length + kind.only_remote.length + kind.changed.length > 0) ?? false) ||
       kinds.some((kind) => status.mirror?.[kind].matches_store === false);

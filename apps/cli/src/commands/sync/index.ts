@@ -49,7 +49,7 @@ export default class Sync extends DtmCommand<typeof Sync> {
   async run(): Promise<void> {
     if (this.flags.conflicts) {
       const open = (await this.data.store())?.conflicts() ?? [];
-      this.print(open, (list) =>
+      await this.print(open, (list) =>
         list.length === 0 ? 'No conflicts.' : `${conflictTable(list, this.colors, this.tty)}\n\nSettle one with \`dtm sync resolve ID --keep local|remote\`.`,
       );
       if (open.length > 0) this.exit(ExitCode.partial);
@@ -95,7 +95,7 @@ export default class Sync extends DtmCommand<typeof Sync> {
       await this.#watch(client, store, Math.round(waitMs / 1000));
       return;
     }
-    this.print(result, (sync) => this.#render(sync, report.stoppedBy));
+    await this.print(result, (sync) => this.#render(sync, report.stoppedBy));
     if (result.conflicts.length > 0 || result.remaining > 0) this.exit(ExitCode.partial);
   }
 

@@ -77,7 +77,7 @@ export default class SyncResolve extends DtmCommand<typeof SyncResolve> {
     if (record === null) await this.data.forget(conflict.kind, [conflict.record_id]);
     else await this.data.remember(conflict.kind, [record as never]);
     const result: Resolution = { conflict: conflict.id, kind: conflict.kind, record_id: conflict.record_id, kept: keep, record };
-    this.print(result, () => {
+    await this.print(result, () => {
       const what = keep === 'local' ? `applied your change (${describeChange(conflict.entry)})` : 'kept the server’s version';
       return `${this.colors.green('✓')} ${conflict.record_id}: ${what}${record === null ? '; it no longer exists' : ` (version ${record.version})`}.`;
     });

@@ -65,7 +65,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
 
     if (flags['dry-run']) {
       const result: BulkUpdateResult = { matched: targets.length, updated: 0, failed: 0, dry_run: true, failures: [], preview };
-      this.print(result, () => {
+      await this.print(result, () => {
         if (preview.length === 0) return `No tasks match ${matching}; nothing would change.`;
         const rows = table(
           preview,
@@ -88,7 +88,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
         this.flags.offline ? '--offline' : `the API at ${this.settings.apiUrl} is unreachable`,
       );
       const result: BulkUpdateResult = { matched: targets.length, updated: queued.length, failed: 0, dry_run: false, failures: [] };
-      this.print(result, () =>
+      await this.print(result, () =>
         result.matched === 0 ? `No tasks in the local copy match ${matching}; nothing queued.` : `${this.colors.yellow('!')} Queued ${count(result.updated)} matching ${matching} for \`dtm sync\`.`,
       );
       return;
@@ -129,7 +129,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       dry_run: false,
       failures: outcome.failures,
     };
-    this.print(result, () => {
+    await this.print(result, () => {
       if (result.matched === 0) return `No tasks match ${matching}; nothing to update.`;
       if (result.failed === 0) return `${this.colors.green('✓')} Updated ${count(result.updated)} matching ${matching}.`;
       const mark = result.updated === 0 ? this.colors.red('✗') : this.colors.yellow('!');

@@ -34,6 +34,6 @@ export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
       return completed;
     })) as Task | null;
     if (task === null) throw this.notInLocalCopy(id);
-    this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
+    await this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
   }
 }

@@ -32,6 +32,6 @@ export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
       return created;
     })) as Task | null;
     if (task === null) throw new Error('unreachable: a create answered no task');
-    this.print(task, (created) => `${this.colors.green('✓')} Created ${this.colors.bold(created.id)}: ${created.title}`);
+    await this.print(task, (created) => `${this.colors.green('✓')} Created ${this.colors.bold(created.id)}: ${created.title}`);
   }
 }

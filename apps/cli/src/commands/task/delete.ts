@@ -53,6 +53,6 @@ export default class TaskDelete extends DtmCommand<typeof TaskDelete> {
       },
       this.flags.yes ? {} : { confirmQueued: confirm },
     );
-    this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted ${this.colors.bold(id)}`);
+    await this.print({ id, deleted: true }, () => `${this.colors.green('✓')} Deleted ${this.colors.bold(id)}`);
   }
 }

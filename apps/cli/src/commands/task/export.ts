@@ -104,7 +104,7 @@ export default class TaskExport extends DtmCommand<typeof TaskExport> {
       if (process.stderr.isTTY) process.stderr.write(`${this.colors.dim(`Exported ${noun}.`)}\n`);
       return;
     }
-    if (this.json) this.print({ file: resolve(output), format, count }, () => '');
+    if (this.json) await this.print({ file: resolve(output), format, count }, () => '');
     else this.note(`${this.colors.green('✓')} Exported ${noun} to ${output}`);
   }
 }

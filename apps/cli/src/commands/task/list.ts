@@ -38,7 +38,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
         },
         (store) => store.all('tasks', filters),
       );
-      this.print(tasks, (all) => (all.length === 0 ? 'No tasks match.' : taskTable(all, this.colors, this.tty)));
+      await this.print(tasks, (all) => (all.length === 0 ? 'No tasks match.' : taskTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
@@ -51,7 +51,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
       },
       (store) => store.page('tasks', filters, window),
     );
-    this.print(page, (result: TaskPage) => {
+    await this.print(page, (result: TaskPage) => {
       if (result.items.length === 0) return result.total === 0 ? 'No tasks match.' : `No tasks past offset ${result.offset} (${result.total} match).`;
       const shown = `Showing ${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;
       if (this.tty) process.stderr.write(`${this.colors.dim(shown)}\n`);

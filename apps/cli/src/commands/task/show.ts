@@ -49,7 +49,7 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
       isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
     );
     const shown: Shown = history === undefined ? task : { ...task, history };
-    this.print(shown, (result) => {
+    await this.print(shown, (result) => {
       const details = taskDetails(result, this.colors);
       if (result.history === undefined) return details;
       const title = this.colors.bold(`History (${result.history.length} ${result.history.length === 1 ? 'entry' : 'entries'})`);

@@ -49,7 +49,7 @@ export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
       return updated;
     })) as Task | null;
     if (task === null) throw this.notInLocalCopy(id);
-    this.print(
+    await this.print(
       task,
       (updated) => `${this.colors.green('✓')} Updated ${this.colors.bold(updated.id)}: ${updated.title} (version ${updated.version})`,
     );

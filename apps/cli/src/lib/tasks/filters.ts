@@ -93,7 +93,7 @@ export const taskFilterFlags = {
   project: Flags.string({ description: 'Only tasks of this project (PRJ-…)' }),
   sprint: Flags.string({ description: 'Only tasks of this sprint (SPR-…)' }),
   assignee: Flags.string({ description: 'Only tasks assigned to this user' }),
-  search: Flags.string({ char: 'q', description: 'Text to find in titles and descriptions' }),
+  search: Flags.string({ description: 'Text to find in titles and descriptions' }),
   'updated-since': Flags.string({ description: 'Only tasks changed at or after this time (RFC 3339)' }),
   sort: Flags.option({ options: taskSorts, description: 'Order; a leading - reverses it (default: by id)' })(),
 };

@@ -29,7 +29,7 @@ describe('dtm project list', () => {
     const [all, archived, search] = await Promise.all([
       box.run(['project', 'list']),
       box.run(['project', 'list', '--status', 'archived']),
-      box.run(['project', 'list', '-q', 'MOBILE']),
+      box.run(['project', 'list', '--search', 'MOBILE']),
     ]);
     expect(all.code, all.stderr).toBe(0);
     const rows = all.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
