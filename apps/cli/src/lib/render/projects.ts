@@ -2,16 +2,16 @@ import type { Project, ProjectSummary } from '@dtm/sdk';
 import type { ProjectWithTasks } from '../projects.js';
 import { type Column, details, table } from './table.js';
 import { type Colors, state } from './style.js';
-import { taskTable, truncate } from './tasks.js';
+import { taskTable } from './tasks.js';
 
 export function projectColumns(colors: Colors): Column<Project>[] {
   return [
     { header: 'id', value: (project) => project.id },
-    { header: 'name', value: (project) => truncate(project.name, 40) },
+    { header: 'name', value: (project) => project.name, max: 40, shrink: 2 },
     { header: 'status', value: (project) => state(colors, project.status) },
-    { header: 'owner', value: (project) => project.owner ?? '' },
+    { header: 'owner', value: (project) => project.owner ?? '', shrink: 3 },
     { header: 'updated', value: (project) => project.updated_at },
-    { header: 'description', value: (project) => truncate(project.description ?? '', 48) },
+    { header: 'description', value: (project) => project.description ?? '', max: 48, shrink: 1 },
   ];
 }
 

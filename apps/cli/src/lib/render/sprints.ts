@@ -2,17 +2,16 @@ import type { Burndown, BurndownPoint, Sprint } from '@dtm/sdk';
 import type { BurndownSummary, StatusCounts } from '../sprints.js';
 import { type Column, details, table } from './table.js';
 import { type Colors, state } from './style.js';
-import { truncate } from './tasks.js';
 
 export function sprintColumns(colors: Colors): Column<Sprint>[] {
   return [
     { header: 'id', value: (sprint) => sprint.id },
-    { header: 'name', value: (sprint) => truncate(sprint.name, 40) },
+    { header: 'name', value: (sprint) => sprint.name, max: 40, shrink: 2 },
     { header: 'project', value: (sprint) => sprint.project_id },
     { header: 'status', value: (sprint) => state(colors, sprint.status) },
     { header: 'start', value: (sprint) => sprint.start_date },
     { header: 'end', value: (sprint) => sprint.end_date },
-    { header: 'goal', value: (sprint) => truncate(sprint.goal ?? '', 40) },
+    { header: 'goal', value: (sprint) => sprint.goal ?? '', max: 40, shrink: 1 },
   ];
 }
 

@@ -10,9 +10,9 @@ export function taskHistoryTable(entries: readonly TaskHistoryEntry[], colors: C
     entries,
     [
       { header: 'at', value: (entry) => entry.at },
-      { header: 'by', value: (entry) => entry.actor },
+      { header: 'by', value: (entry) => entry.actor, shrink: 2 },
       { header: 'action', value: (entry) => entry.action },
-      { header: 'changes', value: (entry) => describeChanges(entry.changes) },
+      { header: 'changes', value: (entry) => describeChanges(entry.changes), shrink: 1 },
     ],
     colors,
     tty,

@@ -5,12 +5,12 @@ import { type Colors, priority, status } from './style.js';
 export function taskColumns(colors: Colors): Column<Task>[] {
   return [
     { header: 'id', value: (task) => task.id },
-    { header: 'title', value: (task) => truncate(task.title, 48) },
+    { header: 'title', value: (task) => task.title, max: 48, shrink: 1 },
     { header: 'status', value: (task) => status(colors, task.status) },
     { header: 'priority', value: (task) => priority(colors, task.priority) },
-    { header: 'project', value: (task) => task.project_id ?? '' },
-    { header: 'sprint', value: (task) => task.sprint_id ?? '' },
-    { header: 'assignee', value: (task) => task.assignee ?? '' },
+    { header: 'project', value: (task) => task.project_id ?? '', hide: 2 },
+    { header: 'sprint', value: (task) => task.sprint_id ?? '', hide: 1 },
+    { header: 'assignee', value: (task) => task.assignee ?? '', shrink: 2 },
     { header: 'due', value: (task) => task.due_date ?? '' },
   ];
 }
@@ -40,8 +40,4 @@ export function taskDetails(task: Task, colors: Colors): string {
     ],
     colors,
   );
-}
-
-export function truncate(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
