@@ -10,6 +10,7 @@ import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 import { safeStrings, safeText } from './lib/render/safe-text.js';
+import { type When, timeFormat } from './lib/render/time.js';
 
 export type Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof DtmCommand)['baseFlags'] & T['flags']>;
 export type Args<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -81,6 +82,11 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   /** True when stdout is a terminal (tables and colours), false when piped. */
   protected get tty(): boolean {
     return process.stdout.isTTY;
+  }
+
+  /** How text output shows a timestamp: "2 hours ago" on a terminal, RFC 3339 when piped. */
+  protected get when(): When {
+    return timeFormat(this.tty);
   }
 
   protected get json(): boolean {

@@ -1,6 +1,7 @@
 import type { Task } from '@dtm/sdk';
 import { type Column, details, table } from './table.js';
 import { type Colors, priority, status } from './style.js';
+import type { When } from './time.js';
 
 export function taskColumns(colors: Colors): Column<Task>[] {
   return [
@@ -19,7 +20,7 @@ export function taskTable(tasks: readonly Task[], colors: Colors, tty: boolean):
   return table(tasks, taskColumns(colors), colors, tty);
 }
 
-export function taskDetails(task: Task, colors: Colors): string {
+export function taskDetails(task: Task, colors: Colors, when: When): string {
   return details(
     [
       ['id', colors.bold(task.id)],
@@ -32,10 +33,10 @@ export function taskDetails(task: Task, colors: Colors): string {
       ['tags', task.tags.length > 0 ? task.tags.join(', ') : '-'],
       ['due', task.due_date ?? '-'],
       ['estimate', task.estimate_hours === null ? '-' : `${task.estimate_hours} h`],
-      ['completed', task.completed_at ?? '-'],
+      ['completed', task.completed_at === null ? '-' : when(task.completed_at)],
       ['notes', task.completion_notes ?? '-'],
-      ['created', task.created_at],
-      ['updated', `${task.updated_at} (version ${task.version})`],
+      ['created', when(task.created_at)],
+      ['updated', `${when(task.updated_at)} (version ${task.version})`],
       ['description', task.description ?? '-'],
     ],
     colors,
