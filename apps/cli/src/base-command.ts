@@ -10,6 +10,7 @@ import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 import { safeStrings, safeText } from './lib/render/safe-text.js';
+import { page } from './lib/render/pager.js';
 import { type When, timeFormat } from './lib/render/time.js';
 
 export type Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof DtmCommand)['baseFlags'] & T['flags']>;
@@ -46,6 +47,10 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       description: 'Print one JSON document on stdout and nothing else; `--json id,title` keeps only those fields',
     }),
     'no-color': Flags.boolean({ helpGroup: 'GLOBAL', description: 'Plain text without colours (also NO_COLOR)' }),
+    'no-pager': Flags.boolean({
+      helpGroup: 'GLOBAL',
+      description: 'Print long output on a terminal directly, not through the pager [env: DTM_PAGER, PAGER] (default less)',
+    }),
     debug: Flags.boolean({ helpGroup: 'GLOBAL', description: 'Print HTTP timings and stack traces on stderr' }),
     offline: Flags.boolean({
       helpGroup: 'GLOBAL',
@@ -78,6 +83,8 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   protected fields: string[] | undefined;
   protected colors!: Colors;
   #connection: Connection | undefined;
+  /** Settles when the pager showing the output has exited (see print()). */
+  #pager: Promise<void> | undefined;
 
   /** True when stdout is a terminal (tables and colours), false when piped. */
   protected get tty(): boolean {
@@ -228,6 +235,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   /** The command is done once the store is closed (the CSV mirror is written in the background) and the output is out. */
   protected override async finally(error: Error | undefined): Promise<unknown> {
+    await this.#pager;
     await this.#data?.finish();
     // oclif ends the process with process.exit() for a non-zero exit code, which would cut off
     // what is still on its way into a pipe (a large `--json` answered locally, exit 3).
@@ -259,7 +267,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     } else {
       // Text from the server reaches the terminal with its control characters shown, not obeyed.
       const rendered = text(safeStrings(result));
-      if (rendered !== '') process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+      if (rendered !== '') this.#pager = page(rendered.endsWith('\n') ? rendered : `${rendered}\n`, { enabled: !this.flags['no-pager'] });
     }
     if (this.#data?.local) this.exit(ExitCode.partial);
   }
