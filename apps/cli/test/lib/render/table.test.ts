@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import pc from 'picocolors';
 import { type Column, fitColumns, table } from '../../../src/lib/render/table.js';
+import { displayWidth } from '../../../src/lib/render/width.js';
 
 const colors = pc.createColors(false);
 
@@ -48,6 +49,17 @@ describe('table', () => {
     for (const line of lines) expect(stripVTControlCharacters(line).length).toBeLessThanOrEqual(40);
     expect(stripVTControlCharacters(lines[1] ?? '').trimEnd()).toBe('TASK-000001  Migrate the billing…  done');
     expect(lines[1]).toContain('\u001b[32mdone');
+  });
+
+  it('wide characters and emoji count two columns: rows still fit and stay aligned', () => {
+    const wide: Row[] = [
+      { id: 'TASK-000003', title: '請求データを新しい倉庫スキーマへ移行する作業', state: 'open' },
+      { id: 'TASK-000004', title: 'Ship it 🚀🚀🚀 to every region before the freeze', state: 'open' },
+    ];
+    const lines = table(wide, columns, colors, true, 40).split('\n');
+    for (const line of lines) expect(displayWidth(line.trimEnd())).toBeLessThanOrEqual(40);
+    const stateAt = lines.map((line) => displayWidth(line.slice(0, line.lastIndexOf('open'))));
+    expect(new Set(stateAt.slice(1)).size).toBe(1);
   });
 
   it('on a terminal of unknown width, only `max` cuts', () => {
