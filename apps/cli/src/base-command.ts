@@ -10,6 +10,8 @@ import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 import { safeStrings, safeText } from './lib/render/safe-text.js';
+import { page } from './lib/render/pager.js';
+import { type When, timeFormat } from './lib/render/time.js';
 
 export type Flags<T extends typeof Command> = Interfaces.InferredFlags<(typeof DtmCommand)['baseFlags'] & T['flags']>;
 export type Args<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -51,6 +53,10 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       description: 'Filter the JSON output with a jq expression (implies --json; strings print without quotes)',
     }),
     'no-color': Flags.boolean({ helpGroup: 'GLOBAL', description: 'Plain text without colours (also NO_COLOR)' }),
+    'no-pager': Flags.boolean({
+      helpGroup: 'GLOBAL',
+      description: 'Print long output on a terminal directly, not through the pager [env: DTM_PAGER, PAGER] (default less)',
+    }),
     debug: Flags.boolean({ helpGroup: 'GLOBAL', description: 'Print HTTP timings and stack traces on stderr' }),
     offline: Flags.boolean({
       helpGroup: 'GLOBAL',
@@ -87,6 +93,11 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
   /** True when stdout is a terminal (tables and colours), false when piped. */
   protected get tty(): boolean {
     return process.stdout.isTTY;
+  }
+
+  /** How text output shows a timestamp: "2 hours ago" on a terminal, RFC 3339 when piped. */
+  protected get when(): When {
+    return timeFormat(this.tty);
   }
 
   /** Machine output: `--json`, or `--jq` (which filters the JSON). */
@@ -290,7 +301,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     } else {
       // Text from the server reaches the terminal with its control characters shown, not obeyed.
       const rendered = text(safeStrings(result));
-      if (rendered !== '') process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+      if (rendered !== '') await page(rendered.endsWith('\n') ? rendered : `${rendered}\n`, { enabled: !this.flags['no-pager'] });
     }
     if (this.#data?.local) this.exit(ExitCode.partial);
   }

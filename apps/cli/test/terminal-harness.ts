@@ -15,10 +15,18 @@ export const canRunInTerminal = process.platform === 'linux';
 
 const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 
-export function runInTerminal(box: Sandbox, args: readonly string[], input = ''): Promise<TerminalResult> {
+export interface TerminalOptions {
+  /** The terminal's size; without it the pseudo-terminal has none (0 × 0: no width limit, no pager). */
+  size?: { columns: number; rows: number };
+  /** More environment variables (e.g. DTM_PAGER). */
+  env?: Record<string, string>;
+}
+
+export function runInTerminal(box: Sandbox, args: readonly string[], input = '', options: TerminalOptions = {}): Promise<TerminalResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('DTM_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
+    if (value === undefined || key.startsWith('DTM_') || ['FORCE_COLOR', 'NO_COLOR', 'PAGER', 'LESS'].includes(key)) continue;
+    env[key] = value;
   }
   Object.assign(env, {
     DTM_API_URL: box.url,
@@ -28,7 +36,10 @@ export function runInTerminal(box: Sandbox, args: readonly string[], input = '')
     TERM: 'xterm-256color',
     COLUMNS: '100',
   });
-  const command = [process.execPath, bin, ...args].map(quote).join(' ');
+  Object.assign(env, options.env);
+  let command = [process.execPath, bin, ...args].map(quote).join(' ');
+  // `script` gives its pseudo-terminal the size of its own terminal, which a test run has none of.
+  if (options.size) command = `stty cols ${options.size.columns} rows ${options.size.rows} && exec ${command}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

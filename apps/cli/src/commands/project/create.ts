@@ -33,6 +33,6 @@ export default class ProjectCreate extends DtmCommand<typeof ProjectCreate> {
       return created;
     })) as Project;
     this.note(`${this.colors.green('✓')} Created project ${project.id}.`);
-    await this.print(project, (result) => projectDetails(result, this.colors));
+    await this.print(project, (result) => projectDetails(result, this.colors, this.when));
   }
 }

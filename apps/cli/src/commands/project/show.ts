@@ -42,7 +42,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
         },
         isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
       );
-      await this.print(project, (result) => projectDetails(result, this.colors));
+      await this.print(project, (result) => projectDetails(result, this.colors, this.when));
       return;
     }
     // The summary is the server's: --include-tasks is not answered from the local copy.

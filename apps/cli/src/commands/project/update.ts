@@ -43,6 +43,6 @@ export default class ProjectUpdate extends DtmCommand<typeof ProjectUpdate> {
     })) as Project | null;
     if (project === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Updated project ${project.id} (version ${project.version}).`);
-    await this.print(project, (result) => projectDetails(result, this.colors));
+    await this.print(project, (result) => projectDetails(result, this.colors, this.when));
   }
 }

@@ -27,6 +27,6 @@ export default class SprintComplete extends DtmCommand<typeof SprintComplete> {
     })) as Sprint | null;
     if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Completed sprint ${sprint.id}.`);
-    await this.print(sprint, (result) => sprintDetails(result, this.colors));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));
   }
 }

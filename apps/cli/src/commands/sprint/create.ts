@@ -33,6 +33,6 @@ export default class SprintCreate extends DtmCommand<typeof SprintCreate> {
       return created;
     })) as Sprint;
     this.note(`${this.colors.green('✓')} Created sprint ${sprint.id} (planned); start it with \`dtm sprint start ${sprint.id}\`.`);
-    await this.print(sprint, (result) => sprintDetails(result, this.colors));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));
   }
 }

@@ -40,6 +40,6 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
       return;
     }
     const counts = countByStatus(tasks);
-    await this.print(sprint, (result) => sprintDetails(result, this.colors, counts));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when, counts));
   }
 }

@@ -28,6 +28,6 @@ export default class SprintStart extends DtmCommand<typeof SprintStart> {
     })) as Sprint | null;
     if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Started sprint ${sprint.id}.`);
-    await this.print(sprint, (result) => sprintDetails(result, this.colors));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));
   }
 }

@@ -41,6 +41,6 @@ export default class SprintUpdate extends DtmCommand<typeof SprintUpdate> {
     })) as Sprint | null;
     if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Updated sprint ${sprint.id} (version ${sprint.version}).`);
-    await this.print(sprint, (result) => sprintDetails(result, this.colors));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));
   }
 }

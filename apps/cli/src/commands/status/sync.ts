@@ -91,7 +91,12 @@ export default class StatusSync extends DtmCommand<typeof StatusSync> {
 
   #render(status: SyncStatus): string {
     const { colors } = this;
-    const kindsLine = kinds.map((kind) => `${kind} ${status.records[kind] ?? '-'}${status.last_sync[kind] === null ? '' : ` (${status.last_sync[kind]})`}`).join(', ');
+    const kindsLine = kinds
+      .map((kind) => {
+        const last = status.last_sync[kind];
+        return `${kind} ${status.records[kind] ?? '-'}${last === null ? '' : ` (${this.when(last)})`}`;
+      })
+      .join(', ');
     const mirrorLine =
       status.mirror === null
         ? 'none yet'
@@ -108,7 +113,7 @@ export default class StatusSync extends DtmCommand<typeof StatusSync> {
         colors,
       ),
     ];
-    for (const change of status.pending_changes) lines.push(`  ${change.action} ${change.record_id} (queued ${change.queued_at})`);
+    for (const change of status.pending_changes) lines.push(`  ${change.action} ${change.record_id} (queued ${this.when(change.queued_at)})`);
     for (const kind of status.drift ?? []) {
       const count = kind.only_local.length + kind.only_remote.length + kind.changed.length;
       if (count === 0) {

@@ -5,7 +5,6 @@ import { taskPriorities, taskStatuses } from '../../lib/contract.js';
 import { usageError } from '../../lib/errors.js';
 import { showProgress, startProgress } from '../../lib/render/progress.js';
 import { table } from '../../lib/render/table.js';
-import { truncate } from '../../lib/render/tasks.js';
 import { type BulkUpdateResult, bulkExitCode, collectTargets, collectTargetsNow, maxBatchSize, runBulkUpdate } from '../../lib/tasks/bulk.js';
 import { describeChanges, taskChanges } from '../../lib/tasks/changes.js';
 import { describeFilters, filterKeys, parseFilters } from '../../lib/tasks/filters.js';
@@ -71,8 +70,8 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
           preview,
           [
             { header: 'id', value: (row) => row.id },
-            { header: 'title', value: (row) => truncate(row.title, 48) },
-            { header: 'would change', value: (row) => (row.changes.length === 0 ? '(already so)' : describeChanges(row.changes)) },
+            { header: 'title', value: (row) => row.title, max: 48, shrink: 1 },
+            { header: 'would change', value: (row) => (row.changes.length === 0 ? '(already so)' : describeChanges(row.changes)), shrink: 2 },
           ],
           this.colors,
           this.tty,
@@ -138,7 +137,7 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
         [
           { header: 'id', value: (failure) => failure.id },
           { header: 'status', value: (failure) => (failure.status === null ? '-' : String(failure.status)) },
-          { header: 'error', value: (failure) => failure.message },
+          { header: 'error', value: (failure) => failure.message, shrink: 1 },
         ],
         this.colors,
         this.tty,

@@ -50,7 +50,7 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
     );
     const shown: Shown = history === undefined ? task : { ...task, history };
     await this.print(shown, (result) => {
-      const details = taskDetails(result, this.colors);
+      const details = taskDetails(result, this.colors, this.when);
       if (result.history === undefined) return details;
       const title = this.colors.bold(`History (${result.history.length} ${result.history.length === 1 ? 'entry' : 'entries'})`);
       return `${details}\n\n${title}\n${taskHistoryTable(result.history, this.colors, this.tty)}`;

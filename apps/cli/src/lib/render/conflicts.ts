@@ -7,8 +7,8 @@ export function conflictTable(conflicts: readonly Conflict[], colors: Colors, tt
   const columns: Column<Conflict>[] = [
     { header: 'id', value: (conflict) => conflict.id },
     { header: 'record', value: (conflict) => conflict.record_id },
-    { header: 'local change', value: (conflict) => describeChange(conflict.entry) },
-    { header: 'why', value: (conflict) => conflict.reason },
+    { header: 'local change', value: (conflict) => describeChange(conflict.entry), shrink: 1 },
+    { header: 'why', value: (conflict) => conflict.reason, shrink: 2 },
   ];
   return table(conflicts, columns, colors, tty);
 }

@@ -2,32 +2,33 @@ import type { Project, ProjectSummary } from '@dtm/sdk';
 import type { ProjectWithTasks } from '../projects.js';
 import { type Column, details, table } from './table.js';
 import { type Colors, state } from './style.js';
-import { taskTable, truncate } from './tasks.js';
+import { taskTable } from './tasks.js';
+import { type When, timeFormat } from './time.js';
 
-export function projectColumns(colors: Colors): Column<Project>[] {
+export function projectColumns(colors: Colors, when: When): Column<Project>[] {
   return [
     { header: 'id', value: (project) => project.id },
-    { header: 'name', value: (project) => truncate(project.name, 40) },
+    { header: 'name', value: (project) => project.name, max: 40, shrink: 2 },
     { header: 'status', value: (project) => state(colors, project.status) },
-    { header: 'owner', value: (project) => project.owner ?? '' },
-    { header: 'updated', value: (project) => project.updated_at },
-    { header: 'description', value: (project) => truncate(project.description ?? '', 48) },
+    { header: 'owner', value: (project) => project.owner ?? '', shrink: 3 },
+    { header: 'updated', value: (project) => when(project.updated_at) },
+    { header: 'description', value: (project) => project.description ?? '', max: 48, shrink: 1 },
   ];
 }
 
 export function projectTable(projects: readonly Project[], colors: Colors, tty: boolean): string {
-  return table(projects, projectColumns(colors), colors, tty);
+  return table(projects, projectColumns(colors, timeFormat(tty)), colors, tty);
 }
 
-export function projectDetails(project: Project, colors: Colors, extra: readonly [string, string][] = []): string {
+export function projectDetails(project: Project, colors: Colors, when: When, extra: readonly [string, string][] = []): string {
   return details(
     [
       ['id', colors.bold(project.id)],
       ['name', project.name],
       ['status', state(colors, project.status)],
       ['owner', project.owner ?? '-'],
-      ['created', project.created_at],
-      ['updated', `${project.updated_at} (version ${project.version})`],
+      ['created', when(project.created_at)],
+      ['updated', `${when(project.updated_at)} (version ${project.version})`],
       ['description', project.description ?? '-'],
       ...extra,
     ],
@@ -56,7 +57,7 @@ export function priorityLine(summary: ProjectSummary): string {
 
 /** `project show --include-tasks`: the details with the counts, then the tasks. */
 export function projectWithTasksText(result: ProjectWithTasks, colors: Colors, tty: boolean): string {
-  const head = projectDetails(result.project, colors, [
+  const head = projectDetails(result.project, colors, timeFormat(tty), [
     ['tasks', summaryLine(result.summary)],
     ['priorities', priorityLine(result.summary)],
   ]);

@@ -2,17 +2,17 @@ import type { Burndown, BurndownPoint, Sprint } from '@dtm/sdk';
 import type { BurndownSummary, StatusCounts } from '../sprints.js';
 import { type Column, details, table } from './table.js';
 import { type Colors, state } from './style.js';
-import { truncate } from './tasks.js';
+import type { When } from './time.js';
 
 export function sprintColumns(colors: Colors): Column<Sprint>[] {
   return [
     { header: 'id', value: (sprint) => sprint.id },
-    { header: 'name', value: (sprint) => truncate(sprint.name, 40) },
+    { header: 'name', value: (sprint) => sprint.name, max: 40, shrink: 2 },
     { header: 'project', value: (sprint) => sprint.project_id },
     { header: 'status', value: (sprint) => state(colors, sprint.status) },
     { header: 'start', value: (sprint) => sprint.start_date },
     { header: 'end', value: (sprint) => sprint.end_date },
-    { header: 'goal', value: (sprint) => truncate(sprint.goal ?? '', 40) },
+    { header: 'goal', value: (sprint) => sprint.goal ?? '', max: 40, shrink: 1 },
   ];
 }
 
@@ -34,7 +34,7 @@ export function countsLine(counts: StatusCounts): string {
   );
 }
 
-export function sprintDetails(sprint: Sprint, colors: Colors, counts?: StatusCounts): string {
+export function sprintDetails(sprint: Sprint, colors: Colors, when: When, counts?: StatusCounts): string {
   const days = sprintDays(sprint);
   return details(
     [
@@ -44,10 +44,10 @@ export function sprintDetails(sprint: Sprint, colors: Colors, counts?: StatusCou
       ['status', state(colors, sprint.status)],
       ['dates', `${sprint.start_date} → ${sprint.end_date} (${days} day${days === 1 ? '' : 's'})`],
       ['goal', sprint.goal ?? '-'],
-      ['started', sprint.started_at ?? '-'],
-      ['completed', sprint.completed_at ?? '-'],
-      ['created', sprint.created_at],
-      ['updated', `${sprint.updated_at} (version ${sprint.version})`],
+      ['started', sprint.started_at === null ? '-' : when(sprint.started_at)],
+      ['completed', sprint.completed_at === null ? '-' : when(sprint.completed_at)],
+      ['created', when(sprint.created_at)],
+      ['updated', `${when(sprint.updated_at)} (version ${sprint.version})`],
       ...(counts === undefined ? [] : [['tasks', countsLine(counts)] as [string, string]]),
     ],
     colors,
