@@ -15,7 +15,7 @@ export const canRunInTerminal = process.platform === 'linux';
 
 const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 
-export function runInTerminal(box: Sandbox, args: readonly string[], input = ''): Promise<TerminalResult> {
+export function runInTerminal(box: Sandbox, args: readonly string[], input = '', extraEnv: Record<string, string> = {}): Promise<TerminalResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('DTM_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
@@ -27,6 +27,7 @@ export function runInTerminal(box: Sandbox, args: readonly string[], input = '')
     DTM_CREDENTIAL_STORE: 'file',
     TERM: 'xterm-256color',
     COLUMNS: '100',
+    ...extraEnv,
   });
   const command = [process.execPath, bin, ...args].map(quote).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });

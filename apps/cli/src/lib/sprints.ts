@@ -163,3 +163,13 @@ export function explainCompleteConflict(error: unknown, id: string): unknown {
     cause: error,
   });
 }
+
+/** A 412 from `deleteSprint`: the sprint changed after it was shown for confirmation. */
+export function explainDeleteStale(error: unknown, id: string): unknown {
+  if (!apiErrorNamed(error, 'PreconditionFailedError')) return error;
+  return new CliError(`${id} changed while you were asked; it is not deleted.`, {
+    hint: `Look at it again with \`dtm sprint show ${id}\`, then run the command again.`,
+    code: 'precondition_failed',
+    cause: error,
+  });
+}
