@@ -11,6 +11,8 @@ const entry = Object.fromEntries(
 );
 // oclif's hooks, loaded only when they fire (see "hooks" in package.json).
 entry['hooks/command-not-found'] = 'src/hooks/command-not-found.ts';
+// The help class (see "helpClass" in package.json): help topics and the root help's examples.
+entry.help = 'src/help.ts';
 
 export default defineConfig({
   entry,

@@ -28,3 +28,8 @@ it('the check is not vacuous: the SDK bundle is in dist, reached from the comman
   const sdk = readdirSync(join(root, 'dist')).filter((name) => name.endsWith('.js') && readFileSync(join(root, 'dist', name), 'utf8').includes('looseObject('));
   expect(sdk).toHaveLength(1);
 });
+
+it('the help class (every --help) does not load the SDK either', () => {
+  const files = staticClosure(join(root, 'dist', 'help.js'));
+  for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain('looseObject(');
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TokenSet, TokenStore } from '@dtm/sdk';
 import { CliError, ExitCode } from './errors.js';
 import { writeFileAtomically } from './files.js';
+import { jwtClaims } from './jwt.js';
 import { configDir } from './paths.js';
 
 /** A token store that can say where it keeps the tokens, for `dtm auth status`. */
@@ -264,15 +265,7 @@ export function maskToken(token: string): string {
  * of a JWT (a DTM_TOKEN carries no expiry of its own). Undefined when it cannot be told.
  */
 export function tokenExpiry(tokens: TokenSet): number | undefined {
-  if (tokens.expiresAt !== undefined) return tokens.expiresAt;
-  const payload = tokens.accessToken.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  return tokens.expiresAt ?? jwtClaims(tokens.accessToken)?.expiresAt;
 }
 
 /** "expires in 12 min", "expired 3 h 5 min ago", "expires in 40 s". */

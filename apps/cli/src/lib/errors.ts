@@ -12,6 +12,17 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code means, for `dtm help exit-codes` (the one place it is written down in code). */
+export const exitCodeMeanings: Record<ExitCode, string> = {
+  [ExitCode.ok]: 'done',
+  [ExitCode.failure]: 'failed: the API refused, a resource does not exist, or the server cannot be reached',
+  [ExitCode.usage]: 'usage error (missing argument, unknown flag, bad value, a prompt that cannot be shown): nothing was sent',
+  [ExitCode.partial]: 'partial: some items failed (e.g. `task bulk-update`), a change was queued offline, or the answer came from the local copy',
+  [ExitCode.authRequired]: 'authentication needed: run `dtm auth login` or set DTM_TOKEN',
+  [ExitCode.interrupted]: 'interrupted by SIGINT (Ctrl-C), e.g. during `task export` (what arrived is kept)',
+  [ExitCode.terminated]: 'stopped by SIGTERM, e.g. during `task export` (likewise)',
+};
+
 /** An error meant for the user: one line of what went wrong, and a hint of what to do. */
 export class CliError extends Error {
   readonly exitCode: ExitCode;

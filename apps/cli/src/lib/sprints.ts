@@ -1,6 +1,7 @@
 // The logic behind `dtm sprint …`: id and date checks, the changes a command line asks
 // for, task counts, the burndown's summary, and what a refused start means.
 import type { Burndown, DtmClient, SprintCreate, SprintUpdate, Task, TaskStatus } from '@dtm/sdk';
+import { calendarDate } from './calendar.js';
 import { CliError, usageError } from './errors.js';
 import { apiErrorNamed, nullable, projectId } from './projects.js';
 
@@ -36,15 +37,6 @@ export function taskIds(values: readonly string[]): string[] {
     throw usageError(`${ids.length} task ids given; at most ${maxTaskIds} fit in one call.`, 'Split them over several `dtm sprint add-tasks` calls.');
   }
   return ids;
-}
-
-/** A calendar day `YYYY-MM-DD` that exists; a usage error naming the flag otherwise. */
-export function calendarDate(value: string, flag: string): string {
-  const trimmed = value.trim();
-  const valid =
-    /^\d{4}-\d{2}-\d{2}$/.test(trimmed) && !Number.isNaN(Date.parse(`${trimmed}T00:00:00Z`)) && new Date(`${trimmed}T00:00:00Z`).toISOString().startsWith(trimmed);
-  if (!valid) throw usageError(`${flag} must be a calendar date YYYY-MM-DD, got "${value}".`, 'For example 2026-11-02.');
-  return trimmed;
 }
 
 function checkRange(start: string | undefined, end: string | undefined): void {
@@ -160,6 +152,16 @@ export function explainCompleteConflict(error: unknown, id: string): unknown {
   return new CliError(`Cannot complete ${id}: ${detail}${request}`, {
     hint: `Only an active sprint can be completed; \`dtm sprint show ${id}\` shows its status.`,
     code: 'conflict',
+    cause: error,
+  });
+}
+
+/** A 412 from `deleteSprint`: the sprint changed after it was shown for confirmation. */
+export function explainDeleteStale(error: unknown, id: string): unknown {
+  if (!apiErrorNamed(error, 'PreconditionFailedError')) return error;
+  return new CliError(`${id} changed while you were asked; it is not deleted.`, {
+    hint: `Look at it again with \`dtm sprint show ${id}\`, then run the command again.`,
+    code: 'precondition_failed',
     cause: error,
   });
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/lib/errors.js';
 import { nullable, projectId, projectUpdate } from '../../src/lib/projects.js';
-import { calendarDate, countByStatus, sprintCreate, sprintId, sprintUpdate, summariseBurndown, taskIds } from '../../src/lib/sprints.js';
+import { calendarDate } from '../../src/lib/calendar.js';
+import { countByStatus, sprintCreate, sprintId, sprintUpdate, summariseBurndown, taskIds } from '../../src/lib/sprints.js';
 
 function usage(action: () => unknown): string {
   try {

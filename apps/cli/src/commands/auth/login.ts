@@ -2,13 +2,14 @@ import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { describeExpiry } from '../../lib/credentials.js';
 import { CliError, ExitCode, usageError } from '../../lib/errors.js';
-import { promptLine, promptSecret, readStdin } from '../../lib/prompt.js';
+import { needPrompt, promptLine, promptSecret, readStdin } from '../../lib/prompt.js';
 import { isAuthenticationError, serverDetail } from '../../lib/sdk-errors.js';
 
 export default class AuthLogin extends DtmCommand<typeof AuthLogin> {
   static override summary = 'Log in and keep the tokens';
   static override description =
     'Asks for the password without echoing it, or reads it from stdin with --password-stdin. ' +
+    'Without a terminal (or with DTM_PROMPT_DISABLED set) nothing is asked: pass --username and --password-stdin. ' +
     'Tokens are kept in the OS keychain when one is available, else in a 0600 file in the config dir.';
   static override examples = [
     '<%= config.bin %> auth login --username demo',
@@ -30,7 +31,11 @@ export default class AuthLogin extends DtmCommand<typeof AuthLogin> {
         code: 'env_token',
       });
     }
-    const username = this.flags.username ?? (await promptLine('Username: ')).trim();
+    let { username } = this.flags;
+    if (username === undefined) {
+      needPrompt('the username', 'Pass --username, e.g. `dtm auth login --username demo --password-stdin < password-file`.');
+      username = (await promptLine('Username: ')).trim();
+    }
     if (username === '') throw usageError('A username is needed.', 'Pass --username.');
     const password = this.flags['password-stdin'] ? await readStdin() : await promptSecret('Password: ');
     if (password === '') throw usageError('The password is empty.', 'Type it at the prompt, or pipe it with --password-stdin.');

@@ -1,7 +1,9 @@
-import type { User } from '@dtm/sdk';
+import { Flags } from '@oclif/core';
+import type { TokenSet, User } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { describeExpiry, maskToken, notLoggedIn, tokenExpiry } from '../../lib/credentials.js';
 import { CliError, ExitCode } from '../../lib/errors.js';
+import { jwtClaims } from '../../lib/jwt.js';
 import { details } from '../../lib/render/table.js';
 import { isAuthenticationError, isUnreachable, serverDetail } from '../../lib/sdk-errors.js';
 
@@ -19,6 +21,24 @@ interface AuthStatusResult {
   stored_in: string;
   /** The access token, masked: at most its first and last 4 characters. */
   token: string | null;
+  /** --verbose: what the tokens say of themselves (their JWT claims), and the credential store. */
+  access_token?: { issued_at: string | null; expires_at: string | null; subject: string | null; issuer: string | null } | null;
+  refresh_token?: { present: boolean; expires_at: string | null };
+  credential_store?: { setting: string; in_use: string; location: string };
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** The --verbose part: the access token's claims (from the JWT's exp and iat), the refresh token's expiry, the store. Never the tokens. */
+function verboseDetails(tokens: TokenSet, setting: string, store: { kind: string; location: string }): Required<Pick<AuthStatusResult, 'access_token' | 'refresh_token' | 'credential_store'>> {
+  const access = jwtClaims(tokens.accessToken);
+  const refresh = tokens.refreshToken === undefined ? undefined : jwtClaims(tokens.refreshToken);
+  return {
+    access_token:
+      access === undefined ? null : { issued_at: iso(access.issuedAt), expires_at: iso(access.expiresAt), subject: access.subject ?? null, issuer: access.issuer ?? null },
+    refresh_token: { present: tokens.refreshToken !== undefined, expires_at: iso(refresh?.expiresAt ?? tokens.refreshExpiresAt) },
+    credential_store: { setting, in_use: store.kind, location: store.location },
+  };
 }
 
 export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
@@ -27,7 +47,11 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
     'Asks the server who the stored token belongs to (GET /auth/me, renewing an expired access token on the way). ' +
     'The token is shown masked only; `dtm auth token` prints it whole. ' +
     'Exit code 4 when not logged in or the session has ended, 1 when the server cannot be reached.';
-  static override examples = ['<%= config.bin %> auth status', '<%= config.bin %> auth status --json username,expires_at'];
+  static override examples = [
+    '<%= config.bin %> auth status',
+    '<%= config.bin %> auth status --verbose',
+    '<%= config.bin %> auth status --json username,expires_at',
+  ];
   static override jsonFields = [
     'logged_in',
     'verified',
@@ -39,7 +63,16 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
     'refresh_expires_at',
     'stored_in',
     'token',
+    'access_token',
+    'refresh_token',
+    'credential_store',
   ];
+
+  static override flags = {
+    verbose: Flags.boolean({
+      description: 'Also when each token was issued and expires (from its own claims), and the credential store in use (under --json: access_token, refresh_token, credential_store)',
+    }),
+  };
 
   async run(): Promise<void> {
     const { apiUrl } = this.settings;
@@ -96,21 +129,27 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
       refresh_expires_at: tokens.refreshExpiresAt === undefined ? null : new Date(tokens.refreshExpiresAt).toISOString(),
       token: maskToken(tokens.accessToken),
     } satisfies Partial<AuthStatusResult>);
+    const verbose = this.flags.verbose ? verboseDetails(tokens, this.settings.credentialStore, credentials) : undefined;
+    if (verbose !== undefined) Object.assign(result, verbose);
 
-    await this.print(result, () => {
+    // Rendered from the result, which print() has made safe for a terminal (the names come from the server).
+    await this.print(result, (safe) => {
       const { colors } = this;
-      const who = user
-        ? `${colors.bold(user.username)}${user.display_name !== user.username ? ` (${user.display_name})` : ''}`
+      const who = safe.username !== null
+        ? `${colors.bold(safe.username)}${safe.display_name !== null && safe.display_name !== safe.username ? ` (${safe.display_name})` : ''}`
         : colors.yellow('(not verified: the server cannot be reached)');
       const pairs: [string, string][] = [
         ['user', who],
-        ['roles', user ? user.roles.join(', ') : '-'],
+        ['roles', user ? safe.roles.join(', ') : '-'],
         ['api', apiUrl],
         ['token', `${maskToken(tokens.accessToken)}  ${expiresAt === undefined ? 'no known expiry' : expiryText(expiresAt)}`],
       ];
       if (tokens.refreshExpiresAt !== undefined) pairs.push(['refresh token', describeExpiry(tokens.refreshExpiresAt)]);
       else if (credentials.kind === 'env') pairs.push(['refresh token', 'none (a fixed token cannot be renewed)']);
       pairs.push(['stored in', credentials.location]);
+      if (safe.access_token !== undefined && safe.refresh_token !== undefined && safe.credential_store !== undefined) {
+        pairs.push(...verbosePairs({ access_token: safe.access_token, refresh_token: safe.refresh_token, credential_store: safe.credential_store }));
+      }
       const mark = user ? colors.green('✓') : colors.yellow('!');
       return `${mark} Logged in to ${apiUrl}\n${details(pairs, colors)}`;
     });
@@ -123,4 +162,18 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
 
 function expiryText(expiresAt: number): string {
   return `${describeExpiry(expiresAt)} (${new Date(expiresAt).toISOString()})`;
+}
+
+function verbosePairs(verbose: ReturnType<typeof verboseDetails>): [string, string][] {
+  const access = verbose.access_token;
+  const refresh = verbose.refresh_token;
+  const store = verbose.credential_store;
+  return [
+    ['issued', access?.issued_at ?? 'unknown (not a JWT)'],
+    ['token expires', access?.expires_at ?? 'unknown (no exp claim)'],
+    ['refresh expires', refresh.present ? (refresh.expires_at ?? 'unknown') : 'none'],
+    ['subject', access?.subject ?? '-'],
+    ['issuer', access?.issuer ?? '-'],
+    ['credential store', `${store.in_use} (setting credential-store: ${store.setting})`],
+  ];
 }

@@ -13,10 +13,13 @@ type Shown = Task & { history?: TaskHistoryEntry[] };
 export default class TaskShow extends DtmCommand<typeof TaskShow> {
   static override canFallBack = true;
   static override summary = 'Show a task';
-  static override description = 'Shows every field of one task; --history adds its audit trail (who changed what, when), oldest first.';
+  static override description =
+    'Shows every field of one task; --history adds its audit trail (who changed what, when), oldest first. ' +
+    '--verbose is both, and answered from the local copy it shows the fields and says that the history needs the API.';
   static override examples = [
     '<%= config.bin %> task show TASK-000123',
     '<%= config.bin %> task show TASK-000123 --history',
+    '<%= config.bin %> task show TASK-000123 --verbose --json',
     '<%= config.bin %> task show TASK-000123 --json version',
   ];
   static override jsonFields = [...taskFields, 'history'];
@@ -27,16 +30,18 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
 
   static override flags = {
     history: Flags.boolean({ description: 'Add the audit trail of the task (a "history" list under --json)' }),
+    verbose: Flags.boolean({ description: 'Every field and the audit trail (as --history, which fails offline; this does not)' }),
   };
 
   async run(): Promise<void> {
     const id = await this.data.resolveId(checkTaskRef(this.args.id, 'ID'));
+    const withHistory = this.flags.history || this.flags.verbose;
     const [task, history] = await this.data.read(
       'tasks',
       async (client) => {
         const found = await Promise.all([
           this.data.fresh('tasks', id, (ifNoneMatch) => client.tasks.get(id, { ifNoneMatch })),
-          this.flags.history ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
+          withHistory ? allHistory((taskId, params) => client.tasks.history(taskId, params), id) : Promise.resolve(undefined),
         ]);
         return found;
       },
@@ -44,6 +49,7 @@ export default class TaskShow extends DtmCommand<typeof TaskShow> {
         if (this.flags.history) throw new CliError('The history of a task is not in the local copy.', { hint: 'Drop --history, or try again when the API is reachable.' });
         const local = store.get('tasks', id);
         if (local === undefined) throw this.notInLocalCopy(id);
+        if (this.flags.verbose) this.note(this.colors.dim('The history of a task needs the API: it is not in the local copy.'));
         return [local, undefined] as const;
       },
       isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},

@@ -203,6 +203,12 @@ export class LocalStore {
       upsertRecords(this.db, 'tasks', tasks);
       this.markChanged('tasks');
     }
+    if (change.kind === 'sprints' && change.action === 'delete') {
+      // The server's semantics: the tasks of a deleted sprint stay, outside any sprint.
+      const tasks = listAll(this.db, 'tasks', { sprint_id: change.target }).map((task) => moveTask(task, undefined, null, now));
+      upsertRecords(this.db, 'tasks', tasks);
+      this.markChanged('tasks');
+    }
     return next;
   }
 

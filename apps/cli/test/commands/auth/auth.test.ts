@@ -222,3 +222,43 @@ describe('dtm auth token: renews a token about to expire', () => {
     expect(result.stdout).toBe(`${after?.accessToken ?? ''}\n`);
   });
 });
+
+describe('dtm auth status --verbose', () => {
+  let box: Sandbox;
+  beforeAll(async () => {
+    box = await sandbox();
+    await box.login();
+  });
+  afterAll(async () => {
+    await box.stop();
+  });
+
+  it('adds when the tokens were issued and expire (from the JWT claims), the user, roles and the credential store; never a token', async () => {
+    const tokens = await storedTokens(box);
+    if (tokens === undefined) throw new Error('no stored tokens after login');
+    const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number; iat: number };
+    const [text, json, plain] = await Promise.all([
+      box.run(['auth', 'status', '--verbose']),
+      box.json<Record<string, unknown>>(['auth', 'status', '--verbose']),
+      box.json<Record<string, unknown>>(['auth', 'status']),
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^user +demo/m);
+    expect(text.stdout).toMatch(/^roles +\S/m);
+    expect(text.stdout).toContain(`issued            ${new Date(claims.iat * 1000).toISOString()}`);
+    expect(text.stdout).toContain(`token expires     ${new Date(claims.exp * 1000).toISOString()}`);
+    expect(text.stdout).toMatch(/^refresh expires +\d{4}-\d{2}-\d{2}T/m);
+    expect(text.stdout).toMatch(/^credential store +file \(setting credential-store: file\)$/m);
+    expect(json).toMatchObject({
+      username: 'demo',
+      access_token: { issued_at: new Date(claims.iat * 1000).toISOString(), expires_at: new Date(claims.exp * 1000).toISOString(), subject: 'demo' },
+      refresh_token: { present: true, expires_at: expect.stringMatching(/^\d{4}-/) as string },
+      credential_store: { setting: 'file', in_use: 'file' },
+    });
+    expect(plain).not.toHaveProperty('access_token');
+    for (const output of [text.stdout, text.stderr, JSON.stringify(json)]) {
+      expect(output).not.toContain(tokens.accessToken);
+      expect(output).not.toContain(tokens.refreshToken ?? 'no refresh token');
+    }
+  });
+});

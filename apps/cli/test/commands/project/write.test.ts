@@ -88,7 +88,7 @@ describe('dtm project delete', () => {
     const [first, second] = await Promise.all([api.projects.create({ name: 'Empty one' }), api.projects.create({ name: 'Empty two' })]);
     const refused = await box.run(['project', 'delete', first.id]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^Error: Deleting PRJ-\d+ needs confirmation, and there is no terminal to ask\.\nHint: Pass --yes/);
+    expect(refused.stderr).toMatch(/^Error: Cannot ask for confirmation to delete PRJ-\d+: there is no terminal to ask\.\nHint: Pass --yes/);
     const [text, json] = await Promise.all([
       box.run(['project', 'delete', first.id, '--yes']),
       box.json(['project', 'delete', second.id, '-y']),

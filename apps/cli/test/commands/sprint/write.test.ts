@@ -1,6 +1,7 @@
 // dtm sprint create / update / start / complete / add-tasks, against the stateful mock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DtmClient, type Project, type Sprint, type SprintTaskAssignmentResult, type TaskPage } from '@dtm/sdk';
+import { addDays, localToday } from '../../../src/lib/calendar.js';
 import { type Sandbox, sandbox } from '../../harness.js';
 
 const down = ['--api-url', 'http://127.0.0.1:1'];
@@ -64,6 +65,44 @@ describe('dtm sprint create', () => {
     expect(results[2].stderr).toMatch(/^Error: "web" is not a project id\./);
     expect(results[4].stderr).toMatch(/404 Not Found/);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
+  });
+});
+
+describe('dtm sprint create without --start or --end', () => {
+  /** Today as the CLI sees it, asked before and after the call: either, should the day change in between. */
+  const todays = (before: Date, after: Date): string[] => [localToday(before), localToday(after)];
+
+  it('the plans’ example works: it starts today and lasts 2 weeks; the next one starts the day after it ends', async () => {
+    const fresh = await api.projects.create({ name: 'Defaults under test' });
+    const before = new Date();
+    const first = await box.json<Sprint>(['sprint', 'create', '--name', 'Sprint 1', '--project', fresh.id]);
+    const after = new Date();
+    expect(todays(before, after)).toContain(first.start_date);
+    expect(first.end_date).toBe(addDays(first.start_date, 13));
+    const second = await box.json<Sprint>(['sprint', 'create', '--name', 'Sprint 2', '--project', fresh.id, '--length', '10d']);
+    expect(second).toMatchObject({ start_date: addDays(first.end_date, 1), end_date: addDays(first.end_date, 10) });
+    const later = await box.json<Sprint>(['sprint', 'create', '--name', 'Sprint 3', '--project', fresh.id, '--start', '2030-01-07', '--length', '1w']);
+    expect(later).toMatchObject({ start_date: '2030-01-07', end_date: '2030-01-13' });
+    const withEnd = await box.json<Sprint>(['sprint', 'create', '--name', 'Sprint 4', '--project', fresh.id, '--end', '2030-02-01']);
+    expect(withEnd).toMatchObject({ start_date: '2030-01-14', end_date: '2030-02-01' });
+  });
+
+  it('--length with --end, or a bad --length → 2, before anything is sent', async () => {
+    const base = ['sprint', 'create', '--name', 'X', '--project', project.id];
+    const [both, bad] = await Promise.all([box.run([...base, '--end', '2030-01-01', '--length', '2w']), box.run([...base, '--length', '2 months'])]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^Error: --length and --end cannot be used together\./);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^Error: --length must be a number of days or weeks, e.g. 10d or 2w; got "2 months"\./);
+  });
+
+  it('offline the project’s sprints come from the local store', async () => {
+    const fresh = await api.projects.create({ name: 'Offline defaults under test' });
+    await api.sprints.create({ name: 'Far ahead', project_id: fresh.id, start_date: '2031-03-03', end_date: '2031-03-16' });
+    expect((await box.run(['sprint', 'list', '--all', '--project', fresh.id])).code).toBe(0);
+    const queued = await box.run(['sprint', 'create', '--name', 'Queued', '--project', fresh.id, '--offline', '--json']);
+    expect(queued.code, queued.stderr).toBe(3);
+    expect(JSON.parse(queued.stdout)).toMatchObject({ start_date: '2031-03-17', end_date: '2031-03-30', status: 'planned' });
   });
 });
 

@@ -120,6 +120,30 @@ describe('dtm task show', () => {
     expect(JSON.parse(selected.stdout)).toEqual({ id: 'TASK-000001', version: before.version + 1 });
   });
 
+  it('--verbose prints every field and the history; offline the fields and a note (exit 3), where --history fails', async () => {
+    const text = await box.run(['task', 'show', 'TASK-000002', '--verbose']);
+    expect(text.code, text.stderr).toBe(0);
+    for (const field of ['id', 'title', 'description', 'status', 'priority', 'tags', 'due', 'estimate', 'created', 'updated']) {
+      expect(text.stdout).toMatch(new RegExp(`^${field} +\\S`, 'm'));
+    }
+    expect(text.stdout).toMatch(/\(version \d+\)/);
+    expect(text.stdout).toMatch(/\n\nHistory \(\d+ entr(y|ies)\)\n/);
+    const json = await box.json<Task & { history: TaskHistoryEntry[] }>(['task', 'show', 'TASK-000002', '--verbose']);
+    expect(json).toMatchObject({ id: 'TASK-000002', version: expect.any(Number) as number });
+    expect(json.history[0]?.action).toBe('created');
+
+    const [local, strict] = await Promise.all([
+      box.run(['task', 'show', 'TASK-000002', '--verbose', '--offline', '--json']),
+      box.run(['task', 'show', 'TASK-000002', '--history', '--offline']),
+    ]);
+    expect(local.code, local.stderr).toBe(3);
+    expect(JSON.parse(local.stdout)).toMatchObject({ id: 'TASK-000002', source: 'local' });
+    expect(JSON.parse(local.stdout)).not.toHaveProperty('history');
+    const offlineText = await box.run(['task', 'show', 'TASK-000002', '--verbose', '--offline']);
+    expect(offlineText.stderr).toContain('The history of a task needs the API');
+    expect(strict.code).toBe(1);
+  });
+
   it('bad input is exit code 2; an unknown id or a server that is down is 1, with one line and no stack', async () => {
     const [missing, badId, unknown, unknownJson, downResult] = await Promise.all([
       box.run(['task', 'show']),

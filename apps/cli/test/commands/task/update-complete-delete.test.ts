@@ -96,7 +96,7 @@ describe('dtm task delete', () => {
   it('without a terminal it needs --yes (exit 2, nothing deleted); with --yes it deletes (text and --json)', async () => {
     const [one, two] = await Promise.all([createTask(api, { title: 'Delete me' }), createTask(api, { title: 'Delete me too' })]);
     const refused = await box.run(['task', 'delete', one.id]);
-    expectUsage(refused, /Not deleting TASK-\d+ without confirmation: there is no terminal to ask\.\nHint: Pass --yes/);
+    expectUsage(refused, /Cannot ask for confirmation to delete TASK-\d+: there is no terminal to ask\.\nHint: Pass --yes/);
     expect((await getTask(api, one.id)).id).toBe(one.id);
 
     const text = await box.run(['task', 'delete', one.id, '--yes']);
