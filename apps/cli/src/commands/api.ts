@@ -16,7 +16,7 @@ import {
   parsePath,
   resolveMethod,
 } from '../lib/api-fields.js';
-import { checkOperation } from '../lib/api-operations.js';
+import { checkList, checkOperation } from '../lib/api-operations.js';
 import { fetchAllPages, mergePages } from '../lib/api-paginate.js';
 import { durationMs } from '../lib/config.js';
 import { describeError } from '../lib/describe-error.js';
@@ -92,7 +92,7 @@ export default class Api extends DtmCommand<typeof Api> {
     // --paginate and --cache read: their fields are the query of a GET unless a method is named.
     const reads = this.flags.paginate || this.flags.cache !== undefined;
     const method = resolveMethod(givenMethod, this.flags.method, !reads && (fields.length > 0 || this.flags.input !== undefined));
-    if (!this.flags.unchecked) checkOperation(method, target.path);
+    const template = this.flags.unchecked ? undefined : checkOperation(method, target.path);
     const headers: Record<string, string> = {};
     for (const text of this.flags.header ?? []) {
       const [name, value] = parseHeader(text);
@@ -110,12 +110,13 @@ export default class Api extends DtmCommand<typeof Api> {
       body = buildObject(fields);
     }
     if (this.flags.paginate && method !== 'GET') throw usageError(`--paginate reads the pages of a list with GET, not ${method}.`);
+    if (this.flags.paginate && template !== undefined) checkList(template, method, target.path);
     if (this.flags.slurp && !this.flags.paginate) throw usageError('--slurp needs --paginate.', 'For example: dtm api /api/v1/tasks --paginate --slurp');
     const cacheMs = this.#cacheMs(method);
 
     const send = async (pageQuery: Record<string, QueryValue>): Promise<ApiAnswer> => {
       const answer = await this.#send({ method, path: target.path, query: pageQuery, body, headers }, cacheMs);
-      if (this.flags.include) process.stdout.write(formatHead(answer, process.stdout.isTTY));
+      if (this.flags.include) process.stdout.write(formatHead(answer, this.tty));
       return answer;
     };
     try {
@@ -134,7 +135,7 @@ export default class Api extends DtmCommand<typeof Api> {
       }
     } catch (error) {
       if (!isApiError(error)) throw error;
-      if (this.flags.include) process.stdout.write(formatHead(answerFrom(error.status, error.headers, error.problem), process.stdout.isTTY));
+      if (this.flags.include) process.stdout.write(formatHead(answerFrom(error.status, error.headers, error.problem), this.tty));
       // Like `gh api`: the error body on stdout (for scripts), one line on stderr.
       writeBody(error.problem);
       const described = describeError(error);

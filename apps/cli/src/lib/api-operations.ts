@@ -39,6 +39,16 @@ export const apiOperations = {
 
 export const operationChecks: { [P in keyof paths]: Exactly<(typeof apiOperations)[P], MethodsOf<P>> } = apiOperations;
 
+/** The JSON body of an operation's 200 answer. */
+type JsonOk<Op> = Op extends { responses: { 200: { content: { 'application/json': infer Body } } } } ? Body : never;
+/** True for a page body; false for none (an answer that is not JSON, such as the export's NDJSON). */
+type IsPage<Body> = [Body] extends [never] ? false : [Body] extends [{ items: unknown[]; total: number; limit: number; offset: number }] ? true : false;
+/** The paths whose GET answers an offset page: what --paginate walks. */
+type ListPath = { [P in keyof paths]: undefined extends paths[P]['get'] ? never : IsPage<JsonOk<paths[P]['get']>> extends true ? P : never }[keyof paths];
+
+export const listPaths = ['/api/v1/tasks', '/api/v1/tasks/{task_id}/history', '/api/v1/projects', '/api/v1/sprints'] as const;
+export const listChecks: Exactly<typeof listPaths, ListPath> = listPaths;
+
 const templates = Object.keys(apiOperations) as (keyof typeof apiOperations)[];
 const segmentsOf = (path: string): string[] => path.split('/').slice(1);
 const isParameter = (segment: string): boolean => segment.startsWith('{') && segment.endsWith('}');
@@ -115,4 +125,10 @@ function sharingPrefix(given: readonly string[]): (keyof typeof apiOperations)[]
   const candidates = templates.filter((template) => shared(template) === most);
   const shortest = Math.min(...candidates.map((template) => segmentsOf(template).length));
   return candidates.filter((template) => segmentsOf(template).length === shortest);
+}
+
+/** A usage error unless the operation (a template from checkOperation) answers offset pages. */
+export function checkList(template: string, method: ApiMethod, path: string): void {
+  if ((listPaths as readonly string[]).includes(template)) return;
+  throw usageError(`--paginate: ${method} ${path} does not answer with a page of a list.`, `The lists: ${listPaths.join(', ')}.`);
 }

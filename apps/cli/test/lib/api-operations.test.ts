@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiOperations, checkOperation, closestOperations } from '../../src/lib/api-operations.js';
+import { apiOperations, checkList, checkOperation, closestOperations } from '../../src/lib/api-operations.js';
 
 const usage = (message: string, hint?: RegExp): Error =>
   expect.objectContaining({ exitCode: 2, message, ...(hint ? { hint: expect.stringMatching(hint) as string } : {}) }) as Error;
@@ -45,5 +45,15 @@ describe('closestOperations', () => {
   it('names every operation it suggests from the table', () => {
     const templates = Object.keys(apiOperations);
     for (const suggestion of closestOperations('/api/v1/x')) expect(templates).toContain(suggestion.split(' ')[0]);
+  });
+});
+
+describe('checkList (--paginate)', () => {
+  it.each(['/api/v1/tasks', '/api/v1/tasks/{task_id}/history', '/api/v1/projects', '/api/v1/sprints'])('%s is a list', (template) => {
+    expect(() => { checkList(template, 'GET', template); }).not.toThrow();
+  });
+
+  it.each(['/health', '/api/v1/tasks/export', '/api/v1/tasks/{task_id}', '/api/v1/changes'])('%s is none: a usage error', (template) => {
+    expect(() => { checkList(template, 'GET', template); }).toThrow(usage(`--paginate: GET ${template} does not answer with a page of a list.`));
   });
 });

@@ -44,8 +44,11 @@ describe('dtm api --paginate', () => {
   });
 
   it.each([
-    { args: ['/health', '--paginate'], message: /^Error: --paginate: GET \/health did not answer with a page of a list/ },
-    { args: ['/api/v1/tasks/TASK-000001', '--paginate'], message: /^Error: --paginate: GET \/api\/v1\/tasks\/TASK-000001 did not answer with a page/ },
+    {
+      args: ['/health', '--paginate'],
+      message: /^Error: --paginate: GET \/health does not answer with a page of a list\.\nHint: The lists: \/api\/v1\/tasks, \/api\/v1\/tasks\/\{task_id\}\/history, /,
+    },
+    { args: ['/api/v1/tasks/TASK-000001', '--paginate'], message: /^Error: --paginate: GET \/api\/v1\/tasks\/TASK-000001 does not answer with a page of a list\./ },
     { args: ['POST', '/api/v1/tasks', '-f', 'title=x', '--paginate'], message: /^Error: --paginate reads the pages of a list with GET, not POST\./ },
     { args: ['/api/v1/tasks', '--slurp'], message: /^Error: --slurp needs --paginate\./ },
   ])('$args: a usage error (exit 2), nothing on stdout', async ({ args, message }) => {
@@ -53,6 +56,22 @@ describe('dtm api --paginate', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
+  });
+
+  it('a path that is no list is refused before anything is sent; with --unchecked, by its answer', async () => {
+    await box.server.setFaults({ down: true });
+    let before;
+    try {
+      before = await box.run(['api', '/api/v1/projects/PRJ-001/summary', '--paginate']);
+    } finally {
+      await box.server.setFaults({ down: false });
+    }
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/^Error: --paginate: GET \/api\/v1\/projects\/PRJ-001\/summary does not answer with a page of a list\./);
+    const unchecked = await box.run(['api', '--unchecked', '/health', '--paginate']);
+    expect(unchecked.code).toBe(2);
+    expect(unchecked.stdout).toBe('');
+    expect(unchecked.stderr).toMatch(/^Error: --paginate: GET \/health did not answer with a page of a list \(\{ items, total, limit, offset \}\)\./);
   });
 
   it('an error on a page prints its problem and exits 1', async () => {
