@@ -76,7 +76,8 @@ function matchScore(template: string, given: readonly string[]): number {
  * a parameter (`/api/v1/tasks/bulk` over `/api/v1/tasks/{task_id}`).
  */
 export function checkOperation(method: ApiMethod, path: string): string {
-  const given = segmentsOf(path.length > 1 ? path.replace(/\/+$/, '') : path);
+  // A trailing slash is another path to the server (`/api/v1/tasks/` is a task with an empty id).
+  const given = segmentsOf(path);
   const matches = templates
     .map((template) => ({ template, score: matchScore(template, given) }))
     .filter((match) => match.score >= 0)

@@ -8,7 +8,6 @@ describe('checkOperation', () => {
   it.each([
     { method: 'GET', path: '/health', want: '/health' },
     { method: 'GET', path: '/api/v1/tasks', want: '/api/v1/tasks' },
-    { method: 'GET', path: '/api/v1/tasks/', want: '/api/v1/tasks' },
     { method: 'PATCH', path: '/api/v1/tasks/TASK-000001', want: '/api/v1/tasks/{task_id}' },
     { method: 'POST', path: '/api/v1/tasks/bulk', want: '/api/v1/tasks/bulk' },
     // A literal segment wins, but a method only the parameter's path has still matches it.
@@ -22,6 +21,7 @@ describe('checkOperation', () => {
   it.each([
     { method: 'GET', path: '/api/v1/nosuch', message: 'GET /api/v1/nosuch is not an operation of the DTM API.', hint: /Closest: \/api\/v1\/tasks \(GET, POST\)/ },
     { method: 'GET', path: '/api/v1/taks', message: 'GET /api/v1/taks is not an operation of the DTM API.', hint: /^Closest: \/api\/v1\/tasks \(GET, POST\)\. / },
+    { method: 'GET', path: '/api/v1/tasks/', message: 'GET /api/v1/tasks/ is not an operation of the DTM API.', hint: /^Closest: \/api\/v1\/tasks \(GET, POST\)\. / },
     { method: 'GET', path: '/api/v1/tasks//history', message: 'GET /api/v1/tasks//history is not an operation of the DTM API.' },
     { method: 'GET', path: '/nothing', message: 'GET /nothing is not an operation of the DTM API.', hint: /--unchecked/ },
     { method: 'PUT', path: '/api/v1/tasks/TASK-000001', message: 'PUT is not a method of /api/v1/tasks/{task_id} (GET, PATCH, DELETE).' },
