@@ -140,8 +140,8 @@ export default class Api extends DtmCommand<typeof Api> {
       writeBody(error.problem);
       const described = describeError(error);
       const colors = colorsFor(process.stderr, this.flags['no-color']);
-      process.stderr.write(`${colors.red('Error:')} ${described.message}\n`);
-      if (described.hint) process.stderr.write(`${colors.dim('Hint:')} ${described.hint}\n`);
+      process.stderr.write(`${colors.red('Error:')} ${safeText(described.message)}\n`);
+      if (described.hint) process.stderr.write(`${colors.dim('Hint:')} ${safeText(described.hint)}\n`);
       this.exit(described.exitCode);
     }
   }

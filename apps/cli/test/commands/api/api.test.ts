@@ -121,6 +121,26 @@ describe('dtm api', () => {
     }
   });
 
+  it('the error line shows the control characters of the server’s problem instead of obeying them', async () => {
+    const evil = createServer((_, response) => {
+      response.writeHead(404, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'gone\u001b]0;pwned\u0007 \u009b31mred' }));
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+      const result = await box.run(['api', '/health', '--api-url', url]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('gone^[]0;pwned^G ^[[31mred');
+      for (const control of ['\u001b', '\u0007', '\u009b']) expect(result.stderr).not.toContain(control);
+      // stdout keeps the JSON exact: JSON escapes them.
+      expect(JSON.parse(result.stdout)).toMatchObject({ detail: 'gone\u001b]0;pwned\u0007 \u009b31mred' });
+    } finally {
+      evil.closeAllConnections();
+      await new Promise((resolve) => evil.close(resolve));
+    }
+  });
+
   it('rejects a bad method, path, field, header or input with exit code 2, before any request', async () => {
     const cases = [
       ['TRACE', '/health'],
