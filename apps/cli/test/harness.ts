@@ -80,6 +80,7 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
       DTM_API_URL: server.url,
       DTM_CONFIG_DIR: configDir,
       DTM_DATA_DIR: dataDir,
+      DTM_CACHE_DIR: join(home, 'cache'),
       DTM_CREDENTIAL_STORE: 'file',
       // No background mirror writers outliving the test's commands (a test of the mirror sets inline, or leaves it to the background and waits).
       DTM_MIRROR: 'off',

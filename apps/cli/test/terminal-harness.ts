@@ -2,6 +2,7 @@
 // a terminal: confirmation prompts, colours and charts by default. Same environment as the
 // sandbox's own runs.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { bin, type Sandbox } from './harness.js';
 
 export interface TerminalResult {
@@ -32,6 +33,7 @@ export function runInTerminal(box: Sandbox, args: readonly string[], input = '',
     DTM_API_URL: box.url,
     DTM_CONFIG_DIR: box.configDir,
     DTM_DATA_DIR: box.dataDir,
+    DTM_CACHE_DIR: join(box.dataDir, '..', 'cache'),
     DTM_CREDENTIAL_STORE: 'file',
     TERM: 'xterm-256color',
     COLUMNS: '100',

@@ -24,6 +24,7 @@ export type { CallMetrics, ErrorEvent, Hooks, RequestEvent, ResponseEvent } from
 export type { LogLevel, Logger } from './core/logger.js';
 export type { ConditionalReadOptions, WriteOptions } from './core/operation.js';
 export type { NavigablePage, Page, PageNavigation, PageWalk } from './core/pagination.js';
+export { walkPages } from './core/pagination.js';
 export type { RetryOptions } from './core/retry.js';
 export type { HttpMethod, QueryValue, RequestOptions } from './core/transport.js';
 export {

@@ -2,21 +2,11 @@
 // characters shown rather than obeyed), the closest command as a hint, exit code 2. Under
 // --json the error is a JSON document on stdout, as for every other error.
 import type { Hook } from '@oclif/core';
+import { distance } from '../lib/edit-distance.js';
 import { ExitCode } from '../lib/errors.js';
 import { safeText } from '../lib/render/safe-text.js';
 
-/** Edit distance (insertions, deletions, substitutions) between two strings. */
-export function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+export { distance };
 
 /** The command closest to what was typed, when it is close enough to be a typo. */
 export function closestCommand(typed: string, commands: readonly string[]): string | undefined {

@@ -16,6 +16,19 @@ export function parseMethod(value: string): ApiMethod {
   return method as ApiMethod;
 }
 
+/**
+ * The method of a request, as `gh api` picks it: the positional METHOD or `-X` (which must
+ * agree when both are given), else GET, or POST when there is a body (fields or --input).
+ */
+export function resolveMethod(positional: string | undefined, flag: string | undefined, hasBody: boolean): ApiMethod {
+  const given = positional === undefined ? undefined : parseMethod(positional);
+  const chosen = flag === undefined ? undefined : parseMethod(flag);
+  if (given !== undefined && chosen !== undefined && given !== chosen) {
+    throw usageError(`The method is given twice: ${given} and -X ${chosen}.`, 'Give it once: as the first argument or with -X/--method.');
+  }
+  return given ?? chosen ?? (hasBody ? 'POST' : 'GET');
+}
+
 /** Splits `/api/v1/tasks?limit=5` into the path and its query parameters. */
 export function parsePath(value: string): { path: string; query: Record<string, string> } {
   if (!value.startsWith('/')) {

@@ -60,8 +60,11 @@ export type SettingName = keyof typeof settings;
 export type ConfigFile = Partial<Record<SettingName, string>>;
 export type Source = 'flag' | 'env' | 'config' | 'default';
 
+/** `10`, `10s`, `500ms`, `2m`, `1h`: a number and an optional unit (seconds when none). */
+const durationPattern = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/;
+
 function checkDuration(value: string): string | undefined {
-  return /^\s*\d+(\.\d+)?\s*(ms|s|m)?\s*$/.test(value) && !/^\s*0+(\.0+)?\s*(ms|s|m)?\s*$/.test(value)
+  return durationMs(value) > 0
     ? undefined
     : 'must be a duration greater than zero, like 10, 10s or 500ms';
 }
@@ -177,10 +180,11 @@ export function checkSettingName(name: string): SettingName {
   return name;
 }
 
-/** A duration as settings and flags spell it (`10s`, `500ms`, `2m`, a bare number of seconds) in ms; NaN when it is none. */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** A duration as settings and flags spell it (`10s`, `500ms`, `2m`, `1h`, a bare number of seconds) in ms; NaN when it is none. */
 export function durationMs(value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
-  const amount = Number(match?.[1] ?? value);
-  const unit = match?.[2] ?? 's';
-  return Math.round(unit === 'ms' ? amount : unit === 'm' ? amount * 60_000 : amount * 1000);
+  const match = durationPattern.exec(value);
+  if (!match) return Number.NaN;
+  return Math.round(Number(match[1]) * unitMs[(match[2] ?? 's') as keyof typeof unitMs]);
 }

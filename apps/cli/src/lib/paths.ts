@@ -12,6 +12,11 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return nonEmpty(env.DTM_DATA_DIR) ?? standard.data;
 }
 
+/** Where `dtm api --cache` keeps answers: `DTM_CACHE_DIR`, else the OS's cache dir. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return nonEmpty(env.DTM_CACHE_DIR) ?? standard.cache;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }

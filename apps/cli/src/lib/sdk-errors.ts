@@ -19,11 +19,12 @@ export function isAuthenticationError(error: unknown): boolean {
 }
 
 /** The server answered with an error status: the error carries the problem details. */
-export function isApiError(error: unknown): error is Error & { status: number; problem: unknown; requestId: string } {
+export function isApiError(error: unknown): error is Error & { status: number; problem: unknown; requestId: string; headers: Headers } {
   return (
     sdkErrorName(error) !== undefined &&
     typeof (error as { status?: unknown }).status === 'number' &&
-    typeof (error as { problem?: unknown }).problem === 'object'
+    typeof (error as { problem?: unknown }).problem === 'object' &&
+    (error as { headers?: unknown }).headers instanceof Headers
   );
 }
 

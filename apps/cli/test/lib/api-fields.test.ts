@@ -8,6 +8,7 @@ import {
   parseMethod,
   parsePath,
   parseTypedValue,
+  resolveMethod,
 } from '../../src/lib/api-fields.js';
 
 const usage = expect.objectContaining({ exitCode: 2 }) as Error;
@@ -25,6 +26,27 @@ describe('parseMethod', () => {
 
   it.each(['HEAD', 'TRACE', 'OPTIONS', 'FETCH', ''])('rejects "%s"', (given) => {
     expect(() => parseMethod(given)).toThrow(usage);
+  });
+});
+
+describe('resolveMethod (METHOD argument, -X, or GET/POST as gh)', () => {
+  it.each([
+    { name: 'nothing given, no body', positional: undefined, flag: undefined, hasBody: false, want: 'GET' },
+    { name: 'nothing given, a body', positional: undefined, flag: undefined, hasBody: true, want: 'POST' },
+    { name: 'the argument', positional: 'patch', flag: undefined, hasBody: true, want: 'PATCH' },
+    { name: '-X', positional: undefined, flag: 'delete', hasBody: false, want: 'DELETE' },
+    { name: '-X GET with fields', positional: undefined, flag: 'GET', hasBody: true, want: 'GET' },
+    { name: 'both, agreeing', positional: 'put', flag: 'PUT', hasBody: true, want: 'PUT' },
+  ] as const)('$name → $want', ({ positional, flag, hasBody, want }) => {
+    expect(resolveMethod(positional, flag, hasBody)).toBe(want);
+  });
+
+  it.each([
+    { name: 'both, disagreeing', positional: 'GET', flag: 'POST', message: 'The method is given twice: GET and -X POST.' },
+    { name: 'an unknown -X', positional: undefined, flag: 'TRACE', message: 'Unknown method "TRACE".' },
+    { name: 'an unknown argument', positional: 'FETCH', flag: undefined, message: 'Unknown method "FETCH".' },
+  ])('$name: a usage error', ({ positional, flag, message }) => {
+    expect(() => resolveMethod(positional, flag, false)).toThrow(expect.objectContaining({ exitCode: 2, message }) as Error);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSetting, checkSettingName, resolveAll, resolveSetting } from '../../src/lib/config.js';
+import { checkSetting, checkSettingName, durationMs, resolveAll, resolveSetting } from '../../src/lib/config.js';
 
 const usage = expect.objectContaining({ exitCode: 2 }) as Error;
 
@@ -53,5 +53,22 @@ describe('checks', () => {
   it('knows the setting names', () => {
     expect(checkSettingName('timeout')).toBe('timeout');
     expect(() => checkSettingName('colour')).toThrow(usage);
+  });
+});
+
+describe('durationMs', () => {
+  it.each([
+    { given: '10', want: 10_000 },
+    { given: '1.5s', want: 1500 },
+    { given: '500ms', want: 500 },
+    { given: '5m', want: 300_000 },
+    { given: '1h', want: 3_600_000 },
+    { given: ' 2 h ', want: 7_200_000 },
+  ])('$given → $want ms', ({ given, want }) => {
+    expect(durationMs(given)).toBe(want);
+  });
+
+  it.each(['soon', '', '1d', '-5s', '1h30m'])('"%s" is none (NaN)', (given) => {
+    expect(durationMs(given)).toBeNaN();
   });
 });

@@ -47,7 +47,14 @@ export function navigable<P extends Page<unknown>>(page: P, fetchPage: (offset: 
   }) as NavigablePage<P>;
 }
 
-/** Every page of a list operation from `startOffset`, until the server has no more. */
+/**
+ * Every page of a list operation from `startOffset`, until the server has no more: for a
+ * list the client has no method for, fetched with `client.request()`.
+ * @example
+ * const fetchPage = async (offset: number) =>
+ *   (await client.request({ method: 'GET', path: '/api/v1/tasks', query: { offset } })).data as TaskPage;
+ * for await (const page of walkPages(fetchPage)) console.log(page.offset, page.items.length);
+ */
 export async function* walkPages<T, P extends Page<T>>(fetchPage: (offset: number) => Promise<P>, startOffset = 0): AsyncGenerator<P, void, undefined> {
   let offset = startOffset;
   for (;;) {

@@ -175,3 +175,18 @@ describe('tasks.export', () => {
     await expect(collect(client.tasks.export())).rejects.toMatchObject({ name: 'ConnectionError' });
   });
 });
+
+describe('walkPages (public)', () => {
+  it('is exported, and walks the pages from the offset given to the total', async () => {
+    const { walkPages } = await import('../../src/index.js');
+    const all = ['a', 'b', 'c', 'd', 'e'];
+    const asked: number[] = [];
+    const fetchPage = (offset: number): Promise<{ items: string[]; total: number; limit: number; offset: number }> => {
+      asked.push(offset);
+      return Promise.resolve({ items: all.slice(offset, offset + 2), total: all.length, limit: 2, offset });
+    };
+    const pages = await collect(walkPages(fetchPage, 1));
+    expect(pages.map((page) => page.items)).toEqual([['b', 'c'], ['d', 'e']]);
+    expect(asked).toEqual([1, 3]);
+  });
+});

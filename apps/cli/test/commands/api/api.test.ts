@@ -75,7 +75,8 @@ describe('dtm api', () => {
 
   it('an error status prints the problem on stdout, one line on stderr, and exits 1', async () => {
     const [missing, invalid, stale, task] = await Promise.all([
-      box.run(['api', 'GET', '/api/v1/nothing-here']),
+      // --unchecked: without it, a path the contract lacks is a usage error before any request (operations.test.ts).
+      box.run(['api', '--unchecked', 'GET', '/api/v1/nothing-here']),
       box.run(['api', 'POST', '/api/v1/tasks', '-F', 'title=5']),
       box.run(['api', 'PATCH', '/api/v1/tasks/TASK-000001', '-f', 'title=x', '-H', 'If-Match: "999"']),
       box.run(['api', 'GET', '/api/v1/tasks/TASK-999999']),
@@ -117,6 +118,26 @@ describe('dtm api', () => {
     } finally {
       huge.closeAllConnections();
       await new Promise((resolve) => huge.close(resolve));
+    }
+  });
+
+  it('the error line shows the control characters of the server’s problem instead of obeying them', async () => {
+    const evil = createServer((_, response) => {
+      response.writeHead(404, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'gone\u001b]0;pwned\u0007 \u009b31mred' }));
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+      const result = await box.run(['api', '/health', '--api-url', url]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('gone^[]0;pwned^G ^[[31mred');
+      for (const control of ['\u001b', '\u0007', '\u009b']) expect(result.stderr).not.toContain(control);
+      // stdout keeps the JSON exact: JSON escapes them.
+      expect(JSON.parse(result.stdout)).toMatchObject({ detail: 'gone\u001b]0;pwned\u0007 \u009b31mred' });
+    } finally {
+      evil.closeAllConnections();
+      await new Promise((resolve) => evil.close(resolve));
     }
   });
 
