@@ -20,7 +20,7 @@ import { checkList, checkOperation } from '../lib/api-operations.js';
 import { fetchAllPages, mergePages } from '../lib/api-paginate.js';
 import { durationMs } from '../lib/config.js';
 import { describeError } from '../lib/describe-error.js';
-import { usageError } from '../lib/errors.js';
+import { CliError, usageError } from '../lib/errors.js';
 import { cacheDir } from '../lib/paths.js';
 import { readStdin } from '../lib/prompt.js';
 import { formatHead } from '../lib/render/http-head.js';
@@ -52,6 +52,7 @@ export default class Api extends DtmCommand<typeof Api> {
     '<%= config.bin %> api -X PATCH /api/v1/tasks/TASK-000001 -F estimate_hours=3 -H "If-Match: \\"3\\""',
     'echo \'{"title":"From a file"}\' | <%= config.bin %> api /api/v1/tasks --input -',
     '<%= config.bin %> api /api/v1/tasks --paginate -F limit=200 -f status=pending',
+    '<%= config.bin %> api /api/v1/tasks --paginate -f project_id=PRJ-001 --jq \'.items[] | select(.priority == "high") | .id\'',
     '<%= config.bin %> api -i /api/v1/tasks/TASK-000001',
     '<%= config.bin %> api /api/v1/projects --cache 5m',
     '<%= config.bin %> api DELETE /api/v1/tasks/TASK-000001',
@@ -129,9 +130,9 @@ export default class Api extends DtmCommand<typeof Api> {
           first,
           `${method} ${target.path}`,
         );
-        writeBody(mergePages(answers, this.flags.slurp));
+        await this.#writeAnswer(mergePages(answers, this.flags.slurp));
       } else {
-        writeBody((await send(query)).data);
+        await this.#writeAnswer((await send(query)).data);
       }
     } catch (error) {
       if (!isApiError(error)) throw error;
@@ -144,6 +145,18 @@ export default class Api extends DtmCommand<typeof Api> {
       if (described.hint) process.stderr.write(`${colors.dim('Hint:')} ${safeText(described.hint)}\n`);
       this.exit(described.exitCode);
     }
+  }
+
+  /** A successful answer: filtered by --jq when given (as `gh api`, an error body is printed as it came). */
+  async #writeAnswer(data: unknown): Promise<void> {
+    const { jq } = this.flags;
+    if (jq === undefined || data === undefined) {
+      writeBody(data);
+      return;
+    }
+    if (typeof data === 'string') throw new CliError('The answer is not JSON, so --jq cannot filter it.', { hint: 'Run it again without --jq.' });
+    const { runJq } = await import('../lib/render/jq.js');
+    process.stdout.write(await runJq(data, jq, this.tty));
   }
 
   /** --cache DURATION in ms (GET only), or undefined without the flag. */

@@ -76,3 +76,17 @@ describe('--jq on a change', () => {
     expect(found.total).toBe(0);
   });
 });
+
+describe('dtm api --jq', () => {
+  it('filters the answer, also of --paginate; an error body is printed as it came (as gh api)', async () => {
+    const one = await box.run(['api', `/api/v1/tasks/${taskId}`, '--jq', '.priority']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe('high\n');
+    const all = await box.run(['api', '/api/v1/tasks', '--paginate', '-F', 'limit=1', '-q', '(.items | length) == .total']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toBe('true\n');
+    const missing = await box.run(['api', '/api/v1/tasks/TASK-999999', '--jq', '.title']);
+    expect(missing.code).toBe(1);
+    expect((JSON.parse(missing.stdout) as { status: number }).status).toBe(404);
+  });
+});
