@@ -5,6 +5,7 @@ import { type SettingName, durationMs, readConfigFile, resolveSetting, settings 
 import type { CredentialStore } from './lib/credentials.js';
 import { CliError, ExitCode, usageError } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
+import { booleanFlagIn, normaliseBooleanFlags } from './lib/boolean-flags.js';
 import { dataDir } from './lib/paths.js';
 import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
@@ -89,6 +90,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init();
+    this.#normaliseBooleans();
     this.#extractFields();
     const { args, flags, argv } = await this.parse({
       flags: this.ctor.flags,
@@ -123,6 +125,14 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       fallbackEnabled: setting('fallback-enabled') === 'true',
       credentialStore: setting('credential-store') as Settings['credentialStore'],
     };
+  }
+
+  /** `--debug=false` → off, `--yes=1` → `--yes`: what oclif reads (see lib/boolean-flags.ts). */
+  #normaliseBooleans(): void {
+    const flags: Record<string, { type: string }> = { ...DtmCommand.baseFlags, ...this.ctor.flags };
+    // --json=a,b selects fields, and --help is oclif's own.
+    const names = Object.keys(flags).filter((name) => flags[name]?.type === 'boolean' && name !== 'json' && name !== 'help');
+    this.argv.splice(0, this.argv.length, ...normaliseBooleanFlags(this.argv, names));
   }
 
   /** `--json id,title` → `--json` plus the selected fields (checked against `jsonFields`). */
@@ -267,8 +277,11 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     // oclif's own exit (this.exit) and help/version requests pass through untouched.
     if (error instanceof Errors.ExitError) throw error;
     const described = describeError(error);
-    const json = this.#parsed ? this.json : this.argv.some((token) => token === '--json' || token.startsWith('--json='));
-    const debug = this.#parsed ? this.flags.debug : this.argv.includes('--debug');
+    // Before (or without) a parsed command line, read the flags as the parser would have.
+    const end = this.argv.indexOf('--');
+    const options = end === -1 ? this.argv : this.argv.slice(0, end);
+    const json = this.#parsed ? this.json : options.some((token) => token === '--json' || token.startsWith('--json='));
+    const debug = this.#parsed ? this.flags.debug : booleanFlagIn(this.argv, 'debug');
     if (json) {
       process.stdout.write(`${JSON.stringify({ error: described.json }, null, 2)}\n`);
     } else {
