@@ -5,7 +5,8 @@ import { isUnreachable, sdkErrorName } from './sdk-errors.js';
 
 export interface DescribedError {
   message: string;
-  hint: string;
+  /** What to do next; undefined only for a CliError that needs none on a terminal (the JSON has one). */
+  hint: string | undefined;
   exitCode: ExitCode;
   /** The `error` object printed under `--json`. */
   json: Record<string, unknown>;
@@ -28,6 +29,7 @@ export const fallbackHint = 'Run again with --debug for details.';
 
 const fallbackHints: Record<string, string> = {
   cancelled: 'Nothing was changed; run the command again to go ahead.',
+  interrupted: 'Run the command again to start over.',
   usage: 'See `--help` for the arguments and flags.',
 };
 
@@ -39,16 +41,16 @@ const fallbackHints: Record<string, string> = {
  */
 export function describeError(error: unknown, env: NodeJS.ProcessEnv = process.env): DescribedError {
   if (error instanceof CliError) {
-    const hint = error.hint ?? fallbackHints[error.code] ?? fallbackHint;
     const answer = error.answer;
     return {
       message: error.message,
-      hint,
+      // On a terminal an error without a hint of its own stays one line ("Not deleted.").
+      hint: error.hint,
       exitCode: error.exitCode,
       json: {
         code: error.code,
         message: error.message,
-        hint,
+        hint: error.hint ?? fallbackHints[error.code] ?? fallbackHint,
         ...(answer === undefined ? {} : { status: answer.status, request_id: answer.requestId }),
         ...(answer?.operation === undefined ? {} : { operation: answer.operation }),
       },

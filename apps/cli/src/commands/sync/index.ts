@@ -79,7 +79,7 @@ export default class Sync extends DtmCommand<typeof Sync> {
       throw new CliError(`${message}; ${report.remaining} change${report.remaining === 1 ? '' : 's'} still queued.`, {
         code: 'unreachable',
         cause: report.stoppedBy,
-        hint,
+        ...(hint === undefined ? {} : { hint }),
       });
     }
     const { pull } = await import('../../lib/store/pull.js');
