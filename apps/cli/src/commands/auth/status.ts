@@ -1,9 +1,11 @@
 import type { User } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { describeExpiry, maskToken, notLoggedIn, tokenExpiry } from '../../lib/credentials.js';
+import { describeError } from '../../lib/describe-error.js';
 import { CliError, ExitCode } from '../../lib/errors.js';
 import { details } from '../../lib/render/table.js';
 import { isAuthenticationError, isUnreachable, serverDetail } from '../../lib/sdk-errors.js';
+import { safeText } from '../../lib/render/safe-text.js';
 
 interface AuthStatusResult {
   logged_in: boolean;
@@ -80,7 +82,7 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
         });
       }
       if (!isUnreachable(error)) throw error;
-      unreachable = error instanceof Error ? error.message : String(error);
+      unreachable = describeError(error).message;
     }
 
     // GET /auth/me may have renewed an expired access token: show the one in use now.
@@ -115,7 +117,7 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
       return `${mark} Logged in to ${apiUrl}\n${details(pairs, colors)}`;
     });
     if (unreachable !== undefined) {
-      if (!this.json) process.stderr.write(`${this.colors.red('Error:')} ${unreachable}\n`);
+      if (!this.json) process.stderr.write(`${this.colors.red('Error:')} ${safeText(unreachable)}\n`);
       return this.exit(ExitCode.failure);
     }
   }
