@@ -25,7 +25,7 @@ interface SdkErrorShape {
 }
 
 /** The hint when nothing more specific is known: every error says what to do next. */
-export const fallbackHint = 'Run again with --debug for details.';
+const fallbackHint = 'Run again with --debug for details.';
 
 const fallbackHints: Record<string, string> = {
   cancelled: 'Nothing was changed; run the command again to go ahead.',
