@@ -5,6 +5,7 @@ import { type SettingName, durationMs, readConfigFile, resolveSetting, settings 
 import type { CredentialStore } from './lib/credentials.js';
 import { CliError, ExitCode, usageError } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
+import { booleanFlagIn, normaliseBooleanFlags } from './lib/boolean-flags.js';
 import { dataDir } from './lib/paths.js';
 import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
@@ -107,6 +108,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init();
+    this.#normaliseBooleans();
     const listFields = this.#extractFields();
     const { args, flags, argv } = await this.parse({
       flags: this.ctor.flags,
@@ -143,6 +145,14 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       fallbackEnabled: setting('fallback-enabled') === 'true',
       credentialStore: setting('credential-store') as Settings['credentialStore'],
     };
+  }
+
+  /** `--debug=false` → off, `--yes=1` → `--yes`: what oclif reads (see lib/boolean-flags.ts). */
+  #normaliseBooleans(): void {
+    const flags: Record<string, { type: string }> = { ...DtmCommand.baseFlags, ...this.ctor.flags };
+    // --json=a,b selects fields, and --help is oclif's own.
+    const names = Object.keys(flags).filter((name) => flags[name]?.type === 'boolean' && name !== 'json' && name !== 'help');
+    this.argv.splice(0, this.argv.length, ...normaliseBooleanFlags(this.argv, names));
   }
 
   /**
@@ -315,9 +325,12 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     // oclif's own exit (this.exit) and help/version requests pass through untouched.
     if (error instanceof Errors.ExitError) throw error;
     const described = describeError(error);
+    // Before (or without) a parsed command line, read the flags as the parser would have.
+    const end = this.argv.indexOf('--');
+    const options = end === -1 ? this.argv : this.argv.slice(0, end);
     // A JSON error document for `--json` (with or without `--jq`); `--jq` alone gets the error on stderr, as in `gh`.
-    const json = this.#parsed ? this.flags.json : this.argv.some((token) => token === '--json' || token.startsWith('--json='));
-    const debug = this.#parsed ? this.flags.debug : this.argv.includes('--debug');
+    const json = this.#parsed ? this.flags.json : options.some((token) => token === '--json' || token.startsWith('--json='));
+    const debug = this.#parsed ? this.flags.debug : booleanFlagIn(this.argv, 'debug');
     if (json) {
       process.stdout.write(`${JSON.stringify({ error: described.json }, null, 2)}\n`);
     } else {

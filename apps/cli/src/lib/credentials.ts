@@ -107,7 +107,12 @@ export class KeychainCredentialStore implements CredentialStore {
   }
 
   get(): TokenSet | undefined {
-    const text = this.#entry.getPassword();
+    let text: string | null | undefined;
+    try {
+      text = this.#entry.getPassword();
+    } catch (error) {
+      throw keychainFailed(error);
+    }
     if (text === null || text === undefined || text === '') return undefined;
     try {
       return JSON.parse(text) as TokenSet;
@@ -117,7 +122,11 @@ export class KeychainCredentialStore implements CredentialStore {
   }
 
   set(tokens: TokenSet): void {
-    this.#entry.setPassword(JSON.stringify(tokens));
+    try {
+      this.#entry.setPassword(JSON.stringify(tokens));
+    } catch (error) {
+      throw keychainFailed(error);
+    }
   }
 
   clear(): void {
@@ -127,6 +136,16 @@ export class KeychainCredentialStore implements CredentialStore {
       // Nothing stored: nothing to clear.
     }
   }
+}
+
+/** A keychain that is there yet refuses access: no Secret Service on D-Bus (a server, a container), or a locked keychain. */
+function keychainFailed(error: unknown): CliError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CliError(`The OS keychain cannot be used (${reason}).`, {
+    hint: 'Without a desktop session (no Secret Service over D-Bus), run `dtm config set credential-store file` to keep tokens in a 0600 file instead.',
+    code: 'credentials',
+    cause: error,
+  });
 }
 
 /** A fixed token from `DTM_TOKEN`: used as it is, never stored, never refreshed. */

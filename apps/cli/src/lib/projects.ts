@@ -100,8 +100,7 @@ export function explainDeleteConflict(error: unknown, id: string): unknown {
   const conflict = apiErrorNamed(error, 'ConflictError');
   if (!conflict) return error;
   const detail = conflict.problem?.detail ?? `${id} still has tasks or sprints.`;
-  const request = conflict.requestId === undefined ? '' : ` (request ${conflict.requestId})`;
-  return new CliError(`Cannot delete ${id}: ${detail}${request}`, {
+  return new CliError(`Cannot delete ${id}: ${detail}`, {
     hint:
       `Move or delete its tasks (\`dtm task list --project ${id}\`) and sprints (\`dtm sprint list --project ${id}\`) first, ` +
       `or archive it instead: \`dtm project update ${id} --status archived\`.`,

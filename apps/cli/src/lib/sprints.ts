@@ -128,19 +128,38 @@ export function summariseBurndown(burndown: Burndown): BurndownSummary {
 }
 
 /**
- * A 409 from `startSprint` means the sprint is not planned, or its project already has an
- * active sprint: keep the API's detail, and say what to do. Other errors pass unchanged.
+ * A 409 from `startSprint`: the sprint is active or completed already, or another sprint of
+ * its project is active. The server's detail does not say which in a form to rely on, so the
+ * sprint (and its project's active sprint) are read to tell the cases apart. Other errors
+ * pass unchanged.
  */
-export function explainStartConflict(error: unknown, id: string): unknown {
+export async function explainStartConflict(error: unknown, id: string, client: DtmClient): Promise<unknown> {
   const conflict = apiErrorNamed(error, 'ConflictError');
   if (!conflict) return error;
-  const detail = conflict.problem?.detail ?? `${id} cannot be started now.`;
-  const request = conflict.requestId === undefined ? '' : ` (request ${conflict.requestId})`;
-  return new CliError(`Cannot start ${id}: ${detail}${request}`, {
-    hint: 'A project has one active sprint at a time: find it with `dtm sprint list --active`, and finish it with `dtm sprint complete <id>` first.',
-    code: 'conflict',
-    cause: error,
-  });
+  const explain = (message: string, hint: string): CliError => new CliError(message, { hint, code: 'conflict', cause: error });
+  try {
+    const sprint = await client.sprints.get(id);
+    if (sprint.status === 'active') {
+      return explain(`${id} is already active.`, `Nothing to start; \`dtm sprint complete ${id}\` completes it when it is done.`);
+    }
+    if (sprint.status === 'completed') {
+      return explain(`${id} is completed; a completed sprint cannot be started again.`, 'Plan a new one with `dtm sprint create`.');
+    }
+    const { items } = await client.sprints.list({ project_id: sprint.project_id, status: 'active', limit: 1 });
+    const active = items[0];
+    if (active !== undefined) {
+      return explain(
+        `Cannot start ${id}: ${active.id} is active in ${sprint.project_id}, and a project has one active sprint at a time.`,
+        `Complete ${active.id} first (\`dtm sprint complete ${active.id}\`), then start ${id}.`,
+      );
+    }
+  } catch {
+    // The lookup failed too: the server's own words below.
+  }
+  return explain(
+    `Cannot start ${id}: ${conflict.problem?.detail ?? 'the server refused it.'}`,
+    `\`dtm sprint show ${id}\` shows its status; a project has one active sprint at a time (\`dtm sprint list --active\`).`,
+  );
 }
 
 /** A 409 from `completeSprint`: only an active sprint can be completed. */
@@ -148,8 +167,7 @@ export function explainCompleteConflict(error: unknown, id: string): unknown {
   const conflict = apiErrorNamed(error, 'ConflictError');
   if (!conflict) return error;
   const detail = conflict.problem?.detail ?? `${id} is not active.`;
-  const request = conflict.requestId === undefined ? '' : ` (request ${conflict.requestId})`;
-  return new CliError(`Cannot complete ${id}: ${detail}${request}`, {
+  return new CliError(`Cannot complete ${id}: ${detail}`, {
     hint: `Only an active sprint can be completed; \`dtm sprint show ${id}\` shows its status.`,
     code: 'conflict',
     cause: error,

@@ -2,7 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileCredentialStore, describeExpiry, humanSpan, maskToken, notLoggedIn, tokenExpiry } from '../../src/lib/credentials.js';
+import { AutoCredentialStore, FileCredentialStore, KeychainCredentialStore, describeExpiry, humanSpan, maskToken, notLoggedIn, tokenExpiry } from '../../src/lib/credentials.js';
+import { describeError } from '../../src/lib/describe-error.js';
 
 describe('maskToken', () => {
   it.each([
@@ -91,3 +92,55 @@ describe('FileCredentialStore', () => {
     }
   });
 });
+
+describe('KeychainCredentialStore on a machine whose keychain refuses access', () => {
+  // What @napi-rs/keyring throws on a headless Linux: the Secret Service is not on D-Bus.
+  const refusing = {
+    getPassword(): string {
+      throw new Error("Couldn't access platform storage: AccessDenied");
+    },
+    setPassword(): void {
+      throw new Error("Couldn't access platform storage: AccessDenied");
+    },
+    deletePassword(): boolean {
+      throw new Error('No matching entry found in secure storage');
+    },
+  };
+
+  it('fails with an error that names `dtm config set credential-store file`', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dtm-keychain-'));
+    try {
+      const keychain = new KeychainCredentialStore(refusing, join(dir, 'lock'));
+      for (const use of [() => keychain.get(), () => { keychain.set({ accessToken: 't' }); }]) {
+        const described = describeError(catching(use));
+        expect(described.message).toBe("The OS keychain cannot be used (Couldn't access platform storage: AccessDenied).");
+        expect(described.hint).toContain('dtm config set credential-store file');
+      }
+      expect(() => { keychain.clear(); }).not.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('credential-store auto falls back to the file, as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dtm-keychain-'));
+    try {
+      const env = { DTM_CONFIG_DIR: dir };
+      const auto = new AutoCredentialStore(new KeychainCredentialStore(refusing, join(dir, 'lock')), new FileCredentialStore('http://x', env));
+      await auto.set({ accessToken: 'kept' });
+      expect(auto.kind).toBe('file');
+      expect(await auto.get()).toEqual({ accessToken: 'kept' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function catching(use: () => unknown): unknown {
+  try {
+    use();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected it to throw');
+}

@@ -169,7 +169,7 @@ describe('the local store and the fallback to it', () => {
       expect(JSON.parse(forced.stdout)).toMatchObject({ error: { code: 'unreachable' } });
       expect(disabled.code).toBe(1);
       expect(empty.code).toBe(1);
-      expect(empty.stderr).toMatch(/^Error: listTasks: cannot reach the DTM API/);
+      expect(empty.stderr).toMatch(/^Error: Cannot reach the DTM API/);
       expect(empty.stderr).toContain('Nothing was synced');
     });
   });

@@ -87,7 +87,7 @@ describe('writes while the server is down', () => {
     const before = outboxRows(box.dataDir, box.url).length;
     const result = await box.run(['task', 'update', 'TASK-999999', '--status', 'blocked']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('cannot reach the DTM API');
+    expect(result.stderr).toContain('Cannot reach the DTM API');
     expect(result.stderr).toContain('Only records in the local store can be changed offline');
     expect(outboxRows(box.dataDir, box.url)).toHaveLength(before);
   });
@@ -105,7 +105,7 @@ describe('writes while the server is down', () => {
   it('dtm sync while the server is still down fails (exit 1) and keeps everything queued', async () => {
     const result = await box.run(['sync']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cannot reach the DTM API.*6 changes still queued/);
+    expect(result.stderr).toMatch(/Cannot reach the DTM API.*6 changes still queued/);
   });
 
   it('once the server is back, dtm sync applies every change exactly once and empties the outbox', async () => {

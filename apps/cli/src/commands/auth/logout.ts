@@ -1,4 +1,5 @@
 import { DtmCommand } from '../../base-command.js';
+import { describeError } from '../../lib/describe-error.js';
 import { CliError } from '../../lib/errors.js';
 import { isApiError, isAuthenticationError, isUnreachable, serverDetail } from '../../lib/sdk-errors.js';
 
@@ -36,7 +37,7 @@ export default class AuthLogout extends DtmCommand<typeof AuthLogout> {
         // The server no longer knows the session (expired or already revoked): nothing to revoke.
       } else if (isUnreachable(error) || isApiError(error)) {
         revoked = false;
-        const reason = isUnreachable(error) ? `the server could not be reached (${serverDetail(error)})` : `the server answered: ${serverDetail(error)}`;
+        const reason = isUnreachable(error) ? `the server could not be reached (${describeError(error).message})` : `the server answered: ${serverDetail(error)}`;
         warning = `The session was not revoked on the server: ${reason}. It ends when its refresh token expires.`;
       } else {
         throw error;

@@ -2,10 +2,12 @@ import { Flags } from '@oclif/core';
 import type { TokenSet, User } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { describeExpiry, maskToken, notLoggedIn, tokenExpiry } from '../../lib/credentials.js';
+import { describeError } from '../../lib/describe-error.js';
 import { CliError, ExitCode } from '../../lib/errors.js';
 import { jwtClaims } from '../../lib/jwt.js';
 import { details } from '../../lib/render/table.js';
 import { isAuthenticationError, isUnreachable, serverDetail } from '../../lib/sdk-errors.js';
+import { safeText } from '../../lib/render/safe-text.js';
 
 interface AuthStatusResult {
   logged_in: boolean;
@@ -113,7 +115,7 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
         });
       }
       if (!isUnreachable(error)) throw error;
-      unreachable = error instanceof Error ? error.message : String(error);
+      unreachable = describeError(error).message;
     }
 
     // GET /auth/me may have renewed an expired access token: show the one in use now.
@@ -154,7 +156,7 @@ export default class AuthStatus extends DtmCommand<typeof AuthStatus> {
       return `${mark} Logged in to ${apiUrl}\n${details(pairs, colors)}`;
     });
     if (unreachable !== undefined) {
-      if (!this.json) process.stderr.write(`${this.colors.red('Error:')} ${unreachable}\n`);
+      if (!this.json) process.stderr.write(`${this.colors.red('Error:')} ${safeText(unreachable)}\n`);
       return this.exit(ExitCode.failure);
     }
   }

@@ -20,8 +20,8 @@ export default class SprintStart extends DtmCommand<typeof SprintStart> {
   async run(): Promise<void> {
     const id = await this.data.resolveId(sprintId(this.args.id));
     const sprint = (await this.data.change({ kind: 'sprints', action: 'start', target: id }, async (client, { target }, idempotencyKey) => {
-      const changed = await client.sprints.start(target, { idempotencyKey }).catch((error: unknown) => {
-        throw explainStartConflict(error, target);
+      const changed = await client.sprints.start(target, { idempotencyKey }).catch(async (error: unknown) => {
+        throw await explainStartConflict(error, target, client);
       });
       await this.data.remember('sprints', [changed]);
       return changed;

@@ -82,14 +82,20 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     }
 
     if (this.data.local !== undefined) {
+      if (targets.length === 0) {
+        // Nothing to queue: no "queued; N changes waiting" note for what is not this command's doing.
+        const waiting = (await this.data.store())?.pendingCount() ?? 0;
+        const already = waiting === 0 ? '' : ` (${waiting} change${waiting === 1 ? '' : 's'} already waiting for \`dtm sync\`)`;
+        const result: BulkUpdateResult = { matched: 0, updated: 0, failed: 0, dry_run: false, failures: [] };
+        await this.print(result, () => `No task in the local copy matches ${matching}; nothing new queued${already}.`);
+        return;
+      }
       const queued = await this.data.queue(
         targets.map(({ id, version }) => ({ kind: 'tasks', action: 'update', target: id, body: changes, base_version: version })),
         this.flags.offline ? '--offline' : `the API at ${this.settings.apiUrl} is unreachable`,
       );
       const result: BulkUpdateResult = { matched: targets.length, updated: queued.length, failed: 0, dry_run: false, failures: [] };
-      await this.print(result, () =>
-        result.matched === 0 ? `No tasks in the local copy match ${matching}; nothing queued.` : `${this.colors.yellow('!')} Queued ${count(result.updated)} matching ${matching} for \`dtm sync\`.`,
-      );
+      await this.print(result, () => `${this.colors.yellow('!')} Queued ${count(result.updated)} matching ${matching} for \`dtm sync\`.`);
       return;
     }
 

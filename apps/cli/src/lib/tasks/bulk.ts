@@ -1,4 +1,5 @@
 import type { BulkOperation, BulkRequest, BulkResponse, Problem, Task, TaskUpdate } from '@dtm/sdk';
+import { describeError } from '../describe-error.js';
 import { type FieldChange, taskDiff } from './changes.js';
 
 /** The API takes at most this many operations per bulk request. */
@@ -163,8 +164,9 @@ export async function runBulkUpdate(
     } catch (error) {
       const problem = error as BatchError;
       if (problem.name === 'AuthenticationError') throw error;
-      const message = firstLine(problem.message ?? String(error));
-      if (fatal.has(problem.name ?? '')) stopped ??= message;
+      // In the user's words ("Cannot change the tasks: the server failed (503 …)"), not the SDK's call name.
+      const message = describeError(error).message;
+      if (fatal.has(problem.name ?? '')) stopped ??= message.charAt(0).toLowerCase() + message.slice(1);
       return failAll(batch, problem.status ?? null, message);
     } finally {
       options.onBatch?.(batch.length);
@@ -178,10 +180,6 @@ export async function runBulkUpdate(
 
 function failAll(batch: readonly BulkTarget[], status: number | null, message: string): { updated: number; failures: BulkFailure[] } {
   return { updated: 0, failures: batch.map((target) => ({ id: target.id, status, message })) };
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 /** 0 when every task was updated (or none matched), 1 when none was, 3 (partial) otherwise. */

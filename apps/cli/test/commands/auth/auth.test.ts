@@ -188,9 +188,14 @@ describe('dtm auth: a whole session, and no secret in any output', () => {
     await box.login();
     await box.server.setFaults({ down: true });
     try {
+      // In the user's words: no SDK call name (getCurrentUser, logout) in front.
+      const status = await box.run(['auth', 'status']);
+      expect(status.code).toBe(1);
+      expect(status.stderr).toMatch(/^Error: Cannot reach the DTM API at /m);
+      expect(status.stderr).not.toMatch(/getCurrentUser/);
       const result = await box.run(['auth', 'logout']);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toMatch(/Warning: The session was not revoked on the server: the server could not be reached/);
+      expect(result.stderr).toMatch(/Warning: The session was not revoked on the server: the server could not be reached \(Cannot reach the DTM API at /);
       expect(result.stdout).toContain('Logged out of');
       expect(await storedTokens(box)).toBeUndefined();
       const again = await box.run(['auth', 'logout', '--json']);

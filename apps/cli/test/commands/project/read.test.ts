@@ -76,7 +76,7 @@ describe('dtm project list', () => {
     expect(JSON.parse(results[2].stdout)).toMatchObject({ error: { code: 'usage', message: 'Unknown JSON field: nope.' } });
     // The same with a space: `--json id,nope` (it used to be "Unexpected argument: id,nope").
     expect(JSON.parse(results[4].stdout)).toMatchObject({ error: { code: 'usage', message: 'Unknown JSON field: nope.', hint: expect.stringMatching(/^Available fields: id, name/) as unknown } });
-    expect(results[3].stderr).toMatch(/^Error: listProjects: cannot reach the DTM API at http:\/\/127\.0\.0\.1:1/);
+    expect(results[3].stderr).toMatch(/^Error: Cannot reach the DTM API at http:\/\/127\.0\.0\.1:1/);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });
@@ -141,12 +141,12 @@ describe('dtm project show', () => {
       box.run(['project', 'show', 'PRJ-001', '--include-tasks', ...down]),
     ]);
     expect(results.map((result) => result.code)).toEqual([1, 1, 2, 2, 1]);
-    expect(results[0].stderr).toMatch(/^Error: getProject failed with 404 Not Found: .*PRJ-999/);
+    expect(results[0].stderr).toMatch(/^Error: Project PRJ-999 was not found\./);
     expect(results[0].stderr).toContain('Hint: ');
     expect(JSON.parse(results[1].stdout)).toMatchObject({ error: { code: 'not_found', status: 404 } });
     expect(results[2].stderr).toMatch(/^Error: "nope" is not a project id\./);
     expect(results[3].stderr).toMatch(/^Error: Missing 1 required arg/);
-    expect(results[4].stderr).toContain('cannot reach the DTM API');
+    expect(results[4].stderr).toContain('Cannot reach the DTM API');
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });

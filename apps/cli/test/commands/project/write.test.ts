@@ -45,8 +45,12 @@ describe('dtm project create', () => {
     expect(results[0].stderr).toMatch(/^Error: .*\nHint: See `--help`/);
     expect(results[1].stderr).toMatch(/^Error: Expected --status=closed to be one of: active, archived/);
     expect(results[2].stderr).toMatch(/^Error: The project name must not be empty/);
-    expect(results[3].stderr).toMatch(/409 Conflict: PRJ-002 is already named "Mobile app"/);
-    expect(results[4].stderr).toContain('cannot reach the DTM API');
+    // A taken name says so, and how to pick another, not "fetch the current state".
+    expect(results[3].stderr).toBe(
+      'Error: Cannot create the project: PRJ-002 is already named "Mobile app"; project names are unique.\n' +
+        'Hint: Project names are unique: choose another name (`dtm project list` shows the names in use).\n',
+    );
+    expect(results[4].stderr).toContain('Cannot reach the DTM API');
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });
@@ -62,8 +66,11 @@ describe('dtm project update', () => {
     expect(json).toMatchObject({ id: created.id, name: 'Updated', description: null, owner: 'bob', status: 'archived', version: 3 });
     const stale = await box.run(['project', 'update', created.id, '--owner', 'carol', '--if-match', '1']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/^Error: updateProject failed with 412/);
+    expect(stale.stderr).toMatch(new RegExp(`^Error: Project ${created.id} has changed since it was read; nothing was changed\\.`));
     expect((await api.projects.get(created.id)).owner).toBe('bob');
+    const taken = await box.run(['project', 'update', created.id, '--name', 'Mobile app']);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(new RegExp(`^Error: Cannot update ${created.id}: PRJ-002 is already named "Mobile app".*\\nHint: Project names are unique: choose another name`, 's'));
   });
 
   it('no change → 2; bad status, id or --if-match → 2; unknown id → 1; server down → 1', async () => {
@@ -78,7 +85,7 @@ describe('dtm project update', () => {
     ]);
     expect(results.map((result) => result.code)).toEqual([2, 2, 2, 2, 2, 1, 1]);
     expect(results[0].stderr).toMatch(/^Error: Nothing to change\.\nHint: Pass at least one of --name/);
-    expect(results[5].stderr).toMatch(/404 Not Found/);
+    expect(results[5].stderr).toMatch(/^Error: Project PRJ-999 was not found\./);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });
@@ -134,7 +141,7 @@ describe('dtm project delete', () => {
       box.run(['project', 'delete', 'PRJ-004', '--yes', ...down]),
     ]);
     expect(results.map((result) => result.code)).toEqual([1, 2, 2, 1]);
-    expect(results[0].stderr).toMatch(/^Error: deleteProject failed with 404/);
+    expect(results[0].stderr).toMatch(/^Error: Project PRJ-999 was not found\./);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });

@@ -116,8 +116,8 @@ describe('dtm sprint burndown', () => {
     ]);
     expect(results.map((result) => result.code)).toEqual([0, 1, 2, 2, 1]);
     expect(results[0].stdout.split('\n')[0]).toBe('2026-03-02\t3\t1\t4');
-    expect(results[1].stderr).toMatch(/^Error: getSprintBurndown failed with 404 Not Found/);
-    expect(results[4].stderr).toContain('cannot reach the DTM API');
+    expect(results[1].stderr).toMatch(/^Error: Sprint SPR-999 was not found\./);
+    expect(results[4].stderr).toContain('Cannot reach the DTM API');
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });

@@ -71,7 +71,7 @@ describe('dtm sprint list', () => {
     expect(results[0].stderr).toMatch(/^Error: --active and --status cannot be used together\./);
     expect(results[1].stderr).toMatch(/^Error: Expected --status=running to be one of: planned, active, completed/);
     expect(results[2].stderr).toMatch(/^Error: "001" is not a project id for --project\./);
-    expect(results[3].stderr).toMatch(/^Error: listSprints: cannot reach the DTM API/);
+    expect(results[3].stderr).toMatch(/^Error: Cannot reach the DTM API/);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });
@@ -111,7 +111,7 @@ describe('dtm sprint show', () => {
       box.run(['sprint', 'show', 'SPR-001', ...down]),
     ]);
     expect(results.map((result) => result.code)).toEqual([1, 2, 2, 1]);
-    expect(results[0].stderr).toMatch(/^Error: getSprint failed with 404 Not Found: .*SPR-999/);
+    expect(results[0].stderr).toMatch(/^Error: Sprint SPR-999 was not found\./);
     expect(results[1].stderr).toMatch(/^Error: "PRJ-001" is not a sprint id\./);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });

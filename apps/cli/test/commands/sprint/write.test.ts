@@ -63,7 +63,7 @@ describe('dtm sprint create', () => {
     expect(results[0].stderr).toMatch(/^Error: --start must be a calendar date YYYY-MM-DD, got "2026-13-01"\./);
     expect(results[1].stderr).toMatch(/^Error: --end 2026-12-01 is before --start 2026-12-14\./);
     expect(results[2].stderr).toMatch(/^Error: "web" is not a project id\./);
-    expect(results[4].stderr).toMatch(/404 Not Found/);
+    expect(results[4].stderr).toMatch(/^Error: Cannot create the sprint: .*PRJ-999/);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });
@@ -119,9 +119,9 @@ describe('dtm sprint update', () => {
       box.run(['sprint', 'update', sprint.id, '--start', '2027-01-20']),
     ]);
     expect(results.map((result) => result.code)).toEqual([1, 1]);
-    expect(results[0].stderr).toMatch(/^Error: updateSprint failed with 412/);
+    expect(results[0].stderr).toMatch(new RegExp(`^Error: Sprint ${sprint.id} has changed since it was read; nothing was changed\\.`));
     // The server checks a new start against the stored end.
-    expect(results[1].stderr).toMatch(/^Error: updateSprint failed with 422 .*end_date/);
+    expect(results[1].stderr).toMatch(new RegExp(`^Error: Cannot update ${sprint.id}: .*end_date`));
     expect((await api.sprints.get(sprint.id)).name).toBe('Renamed');
   });
 
@@ -150,14 +150,19 @@ describe('dtm sprint start / complete', () => {
     expect(started.stdout).toMatch(/^status +active$/m);
     expect(started.stderr).toContain(`Started sprint ${first.id}.`);
 
-    const [conflict, conflictJson] = await Promise.all([
+    const [conflict, conflictJson, active] = await Promise.all([
       box.run(['sprint', 'start', second.id]),
       box.run(['sprint', 'start', second.id, '--json']),
+      box.run(['sprint', 'start', first.id]),
     ]);
     expect(conflict.code).toBe(1);
-    expect(conflict.stderr).toMatch(new RegExp(`^Error: Cannot start ${second.id}: ${first.id} is already active in ${project.id}`));
-    expect(conflict.stderr).toMatch(/\nHint: .*dtm sprint list --active/);
+    // Another sprint of the project is active: that one must be completed first.
+    expect(conflict.stderr).toMatch(new RegExp(`^Error: Cannot start ${second.id}: ${first.id} is active in ${project.id}, and a project has one active sprint at a time\\.`));
+    expect(conflict.stderr).toContain(`\nHint: Complete ${first.id} first (\`dtm sprint complete ${first.id}\`), then start ${second.id}.`);
     expect(conflict.stderr).not.toMatch(stackTrace);
+    // The sprint itself is active: nothing to start, and no advice to complete another one.
+    expect(active.code).toBe(1);
+    expect(active.stderr).toBe(`Error: ${first.id} is already active.\nHint: Nothing to start; \`dtm sprint complete ${first.id}\` completes it when it is done.\n`);
     expect(conflictJson.code).toBe(1);
     expect(JSON.parse(conflictJson.stdout)).toMatchObject({ error: { code: 'conflict' } });
     expect((await api.sprints.get(second.id)).status).toBe('planned');
@@ -173,6 +178,7 @@ describe('dtm sprint start / complete', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(new RegExp(`^Error: Cannot complete ${first.id}: ${first.id} is completed`));
     expect(restart.code).toBe(1);
+    expect(restart.stderr).toMatch(new RegExp(`^Error: ${first.id} is completed; a completed sprint cannot be started again\\.\nHint: .*dtm sprint create`));
     expect(next).toMatchObject({ id: second.id, status: 'active' });
   });
 
@@ -186,7 +192,7 @@ describe('dtm sprint start / complete', () => {
       box.run(['sprint', 'complete', 'SPR-002', ...down]),
     ]);
     expect(results.map((result) => result.code)).toEqual([1, 1, 2, 2, 1, 1]);
-    expect(results[0].stderr).toMatch(/^Error: startSprint failed with 404/);
+    expect(results[0].stderr).toMatch(/^Error: Sprint SPR-999 was not found\./);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });
@@ -221,7 +227,7 @@ describe('dtm sprint add-tasks', () => {
     expect(results[1].stderr).toMatch(/^Error: Not a task id: "TASK-1"\./);
     expect(results[2].stderr).toMatch(/^Error: Nonexistent flag: --bogus/);
     expect(results[3].stderr).toMatch(/^Error: 501 task ids given; at most 500/);
-    expect(results[4].stderr).toMatch(/^Error: assignSprintTasks failed with 404 Not Found: .*TASK-999999/);
+    expect(results[4].stderr).toMatch(/^Error: Cannot add tasks to SPR-\d+: .*TASK-999999/);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 });

@@ -50,7 +50,7 @@ describe('dtm status health', () => {
       expect(unreachable.stdout).toContain('http://127.0.0.1:1 is unreachable');
       expect(unreachable.stderr).toContain('Hint: Check that the server is running');
       expect(unreachableJson.code).toBe(1);
-      expect(JSON.parse(unreachableJson.stdout)).toMatchObject({ status: 'unreachable', version: null, error: expect.stringContaining('cannot reach') as string });
+      expect(JSON.parse(unreachableJson.stdout)).toMatchObject({ status: 'unreachable', version: null, error: expect.stringContaining('Cannot reach the DTM API') as string });
       expect(reportsDown.code).toBe(1);
       expect(JSON.parse(reportsDown.stdout)).toMatchObject({ status: 'down', version: '9.9.9', database: { status: 'down' } });
     } finally {

@@ -187,7 +187,7 @@ describe('dtm task bulk-update', () => {
       expect(result?.stderr).not.toMatch(/\n\s+at /);
     }
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^Error: listTasks: cannot reach the DTM API/);
+    expect(down.stderr).toMatch(/^Error: Cannot reach the DTM API/);
     expect(await allTasks()).toEqual(before);
   });
 });

@@ -81,7 +81,7 @@ describe('dtm task create', () => {
     expectUsage(badEstimate, /--estimate must be a number of hours/);
     // The API's 422 is a failure (1) with its message.
     expectFailure(unknownProject, /project_id refers to PRJ-999, which does not exist/);
-    expectFailure(downResult, /cannot reach the DTM API at http:\/\/127\.0\.0\.1:1/);
+    expectFailure(downResult, /Cannot reach the DTM API at http:\/\/127\.0\.0\.1:1/);
   });
 });
 
@@ -154,9 +154,9 @@ describe('dtm task show', () => {
     ]);
     expectUsage(missing, /Missing 1 required arg/);
     expectUsage(badId, /ID must be a task id like TASK-000123 \(or TASK-L… for one created offline\), got "nope"/);
-    expectFailure(unknown, /^Error: getTask failed with 404 Not Found: No task with id TASK-999999\./);
+    expectFailure(unknown, /^Error: Task TASK-999999 was not found\.\nHint: `dtm task list` shows the tasks/);
     expect(unknownJson.code).toBe(1);
     expect(JSON.parse(unknownJson.stdout)).toMatchObject({ error: { code: 'not_found', status: 404 } });
-    expectFailure(downResult, /cannot reach the DTM API/);
+    expectFailure(downResult, /Cannot reach the DTM API/);
   });
 });

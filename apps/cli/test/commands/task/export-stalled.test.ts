@@ -133,7 +133,7 @@ describe('dtm task export from a server that stops sending', () => {
     expect(result.code, result.stderr).toBe(1);
     const lines = result.stderr.split('\n');
     expect(lines[0]).toBe(`The 3 tasks received before the failure are in ${file}.partial.`);
-    expect(lines[1]).toMatch(/^Error: exportTasks: the stream from http:\/\/127\.0\.0\.1:\d+ went idle: no data for 1000 ms \(request req_\w+\)$/);
+    expect(lines[1]).toMatch(/^Error: The stream from http:\/\/127\.0\.0\.1:\d+ went idle: no data for 1000 ms \(request req_\w+\)$/);
     expect(existsSync(file)).toBe(false);
     expect(idsIn(await readFile(`${file}.partial`, 'utf8'))).toEqual(sent.map((task) => task.id));
   });

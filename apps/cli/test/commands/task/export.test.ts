@@ -213,7 +213,7 @@ describe('dtm task export --output', () => {
     expect(unwritable.code).toBe(1);
     expect(unwritable.stderr).toMatch(/^Error: Cannot write .*x\.csv: its folder does not exist\./);
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^Error: exportTasks: cannot reach the DTM API/);
+    expect(down.stderr).toMatch(/^Error: Cannot reach the DTM API/);
     expect(down.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(downFile)).toBe(false);
     expect(existsSync(`${downFile}.partial`)).toBe(false);

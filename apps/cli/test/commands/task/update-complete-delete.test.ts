@@ -52,8 +52,8 @@ describe('dtm task update', () => {
     expectUsage(badEnum, /Expected --status=done to be one of: pending, in_progress, blocked, completed, cancelled/);
     expectUsage(contradict, /^Error: --clear-assignee and --assignee contradict each other; pass one\./);
     expectUsage(both, /^Error: --expect-version and --if-match both name a version; pass one\./);
-    expectFailure(unknown, /updateTask failed with 404 Not Found: No task with id TASK-999999/);
-    expectFailure(downResult, /cannot reach the DTM API/);
+    expectFailure(unknown, /^Error: Task TASK-999999 was not found\./);
+    expectFailure(downResult, /Cannot reach the DTM API/);
   });
 });
 
@@ -75,7 +75,7 @@ describe('dtm task complete', () => {
     expect(json).toMatchObject({ id: second.id, status: 'completed', completion_notes: null });
 
     const refused = await box.run(['task', 'complete', cancelled.id]);
-    expectFailure(refused, /409 Conflict: TASK-\d+ is cancelled; reopen it/);
+    expectFailure(refused, new RegExp(`^Error: Cannot complete ${cancelled.id}: ${cancelled.id} is cancelled; reopen it`));
   });
 
   it('bad input is 2; an unknown id or a down server is 1', async () => {
@@ -87,8 +87,8 @@ describe('dtm task complete', () => {
     ]);
     expectUsage(missing, /Missing 1 required arg/);
     expectUsage(badId, /ID must be a task id/);
-    expectFailure(unknown, /completeTask failed with 404 Not Found: No task with id TASK-999999/);
-    expectFailure(downResult, /cannot reach the DTM API/);
+    expectFailure(unknown, /^Error: Task TASK-999999 was not found\./);
+    expectFailure(downResult, /Cannot reach the DTM API/);
   });
 });
 
@@ -107,7 +107,7 @@ describe('dtm task delete', () => {
 
     expect((await api('GET', `/api/v1/tasks/${one.id}`)).status).toBe(404);
     const again = await box.run(['task', 'delete', two.id, '--yes']);
-    expectFailure(again, /deleteTask failed with 404 Not Found: No task with id/);
+    expectFailure(again, new RegExp(`^Error: Task ${two.id} was not found\\.`));
   });
 
   it.runIf(canRunInTerminal)('on a terminal it shows the task and asks: anything but y keeps it, y deletes it', async () => {
@@ -137,6 +137,6 @@ describe('dtm task delete', () => {
     ]);
     expectUsage(missing, /Missing 1 required arg/);
     expectUsage(badId, /ID must be a task id/);
-    expectFailure(downResult, /cannot reach the DTM API/);
+    expectFailure(downResult, /Cannot reach the DTM API/);
   });
 });

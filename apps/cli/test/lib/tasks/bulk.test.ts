@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BulkRequest, BulkResponse, BulkResult, Problem, Task } from '@dtm/sdk';
+import { type BulkRequest, type BulkResponse, type BulkResult, type Problem, ServerError, type Task } from '@dtm/sdk';
 import {
   type BulkTarget,
   bulkExitCode,
@@ -206,6 +206,13 @@ describe('runBulkUpdate', () => {
       { id: 'TASK-000001', status: 503, message: 'bulkTasks failed with 503' },
       { id: 'TASK-000002', status: 503, message: 'bulkTasks failed with 503' },
     ]);
+  });
+
+  it("says a refused batch in the user's words, not the SDK's call name", async () => {
+    const context = { operation: 'bulkTasks', method: 'POST', url: 'http://127.0.0.1:8000/api/v1/tasks/bulk', requestId: 'req_1' };
+    const refused = new ServerError(503, problem(503, 'Down for maintenance.'), new Headers(), context, 'The server failed; retry later');
+    const outcome = await runBulkUpdate(() => Promise.reject(refused), targets(1), { status: 'blocked' }, { batchSize: 1, concurrency: 1 });
+    expect(outcome.failures).toEqual([{ id: 'TASK-000001', status: 503, message: 'Cannot change the tasks: the server failed (503 Title 503): Down for maintenance. (request req_1)' }]);
   });
 
   it('sends no more batches once the API is unreachable', async () => {
