@@ -29,9 +29,8 @@ export interface Settings {
 
 /**
  * The base of every `dtm` command: the global flags, settings resolution, `--json` output
- * with field selection, and one place that turns any error into one line, a hint and an
- * exit code (0 ok, 1 failure, 2 usage, 3 partial, 4 authentication needed; 130 and 143 when
- * `task export` is stopped by SIGINT or SIGTERM).
+ * with field selection and `--jq`, and one place that turns any error into one line, a hint
+ * and an exit code (see ExitCode in lib/errors.ts).
  */
 export abstract class DtmCommand<T extends typeof Command> extends Command {
   static override baseFlags = {

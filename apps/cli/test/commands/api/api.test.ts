@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Task, TaskPage } from '@dtm/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, sandbox } from '../../harness.js';
+import { apiJson } from './support.js';
 
 let box: Sandbox;
 beforeAll(async () => {
@@ -15,12 +16,7 @@ afterAll(async () => {
   await box.stop();
 });
 
-/** Runs `dtm api …` and parses stdout, which is the response body. */
-async function api<T>(args: string[], stdin?: string): Promise<T> {
-  const result = await box.run(['api', ...args], stdin === undefined ? {} : { stdin });
-  if (result.code !== 0) throw new Error(`dtm api ${args.join(' ')} exited ${String(result.code)}: ${result.stdout}${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-}
+const api = <T>(args: string[], stdin?: string): Promise<T> => apiJson<T>(box, args, stdin);
 
 describe('dtm api', () => {
   it('GET puts fields into the query; a query in the path is kept', async () => {

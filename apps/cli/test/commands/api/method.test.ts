@@ -2,6 +2,7 @@
 import type { Task, TaskPage } from '@dtm/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, sandbox } from '../../harness.js';
+import { apiJson } from './support.js';
 
 let box: Sandbox;
 beforeAll(async () => {
@@ -12,11 +13,7 @@ afterAll(async () => {
   await box.stop();
 });
 
-async function api<T>(args: string[], stdin?: string): Promise<T> {
-  const result = await box.run(['api', ...args], stdin === undefined ? {} : { stdin });
-  if (result.code !== 0) throw new Error(`dtm api ${args.join(' ')} exited ${String(result.code)}: ${result.stdout}${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-}
+const api = <T>(args: string[], stdin?: string): Promise<T> => apiJson<T>(box, args, stdin);
 
 describe('dtm api: the method', () => {
   it('is GET without fields, POST with fields or --input, or what -X/--method names', async () => {
