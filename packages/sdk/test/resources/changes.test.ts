@@ -56,9 +56,11 @@ describe('client.changes.list', () => {
   });
 
   it('extends the attempt timeout by `wait`: a quiet long-poll answers an empty page, not a TimeoutError', async () => {
-    const patient = await loggedIn(server.url, { timeoutMs: 300, retries: 0 });
+    // The server holds the poll for 3 s, longer than the 2 s attempt timeout: only the extension
+    // (to 2 + 3 s) lets the empty page arrive. The 2 s margin keeps a busy machine from failing it.
+    const patient = await loggedIn(server.url, { timeoutMs: 2_000, retries: 0 });
     const { next_cursor: cursor } = await patient.changes.list({ limit: 1000 });
-    const page = await patient.changes.list({ cursor, wait: 1 });
+    const page = await patient.changes.list({ cursor, wait: 3 });
     expect(page).toEqual({ items: [], next_cursor: cursor, has_more: false });
   });
 
