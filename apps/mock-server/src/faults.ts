@@ -172,17 +172,18 @@ function parsePreferCode(header: string, declared: readonly number[]): number | 
 
 /**
  * The fault plan of one request, or undefined when it asks for none. `declared` holds the
- * statuses the contract declares for the operation (empty when the path is not an operation).
- * X-Dtm-Fault's status wins over Prefer's code when both are given.
+ * statuses the contract declares for the operation; undefined when the path is not an
+ * operation, which answers its 404 whatever Prefer asks. X-Dtm-Fault's status wins over
+ * Prefer's code when both are given.
  */
 export function parseFaultPlan(
   headers: Record<string, string | string[] | undefined>,
-  declared: readonly number[],
+  declared: readonly number[] | undefined,
 ): FaultPlan | undefined {
   const join = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
   const prefer = join(headers.prefer);
   const fault = join(headers['x-dtm-fault']);
-  const code = prefer === undefined ? undefined : parsePreferCode(prefer, declared);
+  const code = prefer === undefined || declared === undefined ? undefined : parsePreferCode(prefer, declared);
   const plan: FaultPlan = { ...(code === undefined ? {} : { status: code }), ...(fault === undefined ? {} : parseFaultHeader(fault)) };
   return Object.keys(plan).length > 0 ? plan : undefined;
 }

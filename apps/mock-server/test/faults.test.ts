@@ -41,6 +41,11 @@ describe('parseFaultPlan', () => {
   it('says so when an operation declares no error status', () => {
     expect(() => parseFaultPlan({ prefer: 'code=500' }, [])).toThrow(/declares none/);
   });
+
+  it('ignores Prefer on a path that is not an operation, but not X-Dtm-Fault', () => {
+    expect(parseFaultPlan({ prefer: 'code=500' }, undefined)).toBeUndefined();
+    expect(parseFaultPlan({ prefer: 'code=500', 'x-dtm-fault': 'status=502' }, undefined)).toEqual({ status: 502 });
+  });
 });
 
 describe('seededRandom', () => {

@@ -52,8 +52,9 @@ describe('Prefer: code=', () => {
     expect(problem.detail).toMatch(/400, 401, 403, 422, 429, 500/);
   });
 
-  it('leaves other preferences alone', async () => {
+  it('leaves other preferences alone, and a path that is not an operation answers 404', async () => {
     expect((await api.get('/health', { headers: { prefer: 'return=minimal' } })).status).toBe(200);
+    expectProblem(await api.get('/api/v1/nothing', { headers: { prefer: 'code=500' } }), 404);
   });
 });
 

@@ -200,10 +200,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     (request as FastifyRequest & { requestId: string }).requestId = requestId;
     void reply.header('x-request-id', requestId);
     if (request.url.startsWith(adminPrefix)) return;
-    const operationId = (request.routeOptions.config as { operationId?: string }).operationId ?? '';
+    const operationId = (request.routeOptions.config as { operationId?: string }).operationId;
     let plan: FaultPlan | undefined;
     try {
-      plan = parseFaultPlan(request.headers, contract.statuses.get(operationId) ?? []);
+      plan = parseFaultPlan(request.headers, operationId === undefined ? undefined : contract.statuses.get(operationId));
     } catch (error) {
       return sendProblem(reply, new HttpProblem(400, (error as Error).message), requestId, request.url);
     }
