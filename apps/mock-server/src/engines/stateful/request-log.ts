@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FaultPlan } from '../../faults.js';
 
 /** One answered (or dropped) request, as `GET /__admin/requests` shows it. Never headers or bodies. */
@@ -49,4 +50,17 @@ export class RequestLog {
     this.#next = 0;
     this.#size = 0;
   }
+}
+
+/** The log entry of a request that ended (answered, or dropped with `status` null) after `durationMs`. */
+export function logEntry(request: FastifyRequest, status: number | null, durationMs: number, plan: FaultPlan | undefined): LoggedRequest {
+  return {
+    time: new Date(Date.now() - durationMs).toISOString(),
+    method: request.method,
+    path: request.url,
+    status,
+    durationMs: Math.round(durationMs * 10) / 10,
+    requestId: (request as FastifyRequest & { requestId: string }).requestId,
+    ...(plan === undefined ? {} : { faults: plan }),
+  };
 }

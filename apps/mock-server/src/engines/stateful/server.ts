@@ -12,7 +12,7 @@ import { IdempotencyCache, type StoredReply } from './idempotency.js';
 import { type LoadedContract, adoptContract, loadLiveContract, watchContract } from './live-contract.js';
 import { type DataFile, Saver, readSnapshot, writeAtomically } from './persistence.js';
 import { HttpProblem, injectedProblem } from './problems.js';
-import { type LoggedRequest, RequestLog } from './request-log.js';
+import { RequestLog, logEntry } from './request-log.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
 import { seed } from './seed.js';
 import { Store } from './store.js';
@@ -85,18 +85,6 @@ const maxDownMs = 600_000;
 function requestIdOf(request: FastifyRequest): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID()}`;
-}
-
-function logEntry(request: FastifyRequest, status: number | null, durationMs: number, plan: FaultPlan | undefined): LoggedRequest {
-  return {
-    time: new Date(Date.now() - durationMs).toISOString(),
-    method: request.method,
-    path: request.url,
-    status,
-    durationMs: Math.round(durationMs * 10) / 10,
-    requestId: (request as FastifyRequest & { requestId: string }).requestId,
-    ...(plan === undefined ? {} : { faults: plan }),
-  };
 }
 
 function sendProblem(reply: FastifyReply, error: HttpProblem, requestId: string, instance: string): FastifyReply {
