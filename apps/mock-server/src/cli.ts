@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startPrism } from './engines/prism.js';
 import { startMockServer } from './engines/stateful/server.js';
@@ -24,12 +25,17 @@ Stateful engine:
       --data <file>        keep the data in this JSON file (loaded at start, saved atomically)
       --token-ttl <s>      access token lifetime in seconds (default 900)
       --refresh-ttl <s>    refresh token lifetime in seconds (default 604800)
+      --spec <file>        the contract to serve (default: the package's openapi.yaml)
+      --watch              reload the spec's request checks when the file changes
   Faults (off by default; change them at run time with PUT /__admin/faults):
       --latency <ms>       add this delay to every answer
       --jitter <ms>        add up to this much more, at random
       --error-rate <0-1>   answer this share of requests with 500, 502 or 503
       --rate-limit <n>     allow n requests per second, then 429 with Retry-After
       --drop-rate <0-1>    close this share of connections without an answer
+      --fault-seed <n>     seed the random faults, so a run can be replayed
+  One request picks its own fault with "Prefer: code=<status>" or
+  "X-Dtm-Fault: latency=200ms,status=503,drop"; GET /__admin/requests lists the last ones.
 
 Prism engine:
   -d, --dynamic            generate data from the schemas instead of the examples
@@ -38,7 +44,8 @@ Environment:
   DTM_MOCK_PASSWORD        the demo user's password (generated and printed when unset)
   DTM_MOCK_JWT_SECRET      the JWT signing key (random for each start when unset)
 
-  -h, --help               show this help`;
+  -h, --help               show this help
+  -v, --version            print the version`;
 
 function fail(message: string): never {
   process.stderr.write(`dtm-mock: ${message}\n\nRun dtm-mock --help for the options.\n`);
@@ -78,6 +85,10 @@ async function main(): Promise<void> {
         'error-rate': { type: 'string' },
         'rate-limit': { type: 'string' },
         'drop-rate': { type: 'string' },
+        'fault-seed': { type: 'string' },
+        spec: { type: 'string' },
+        watch: { type: 'boolean', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
         dynamic: { type: 'boolean', short: 'd', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -89,6 +100,12 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (values.version) {
+    // ../package.json from both src/ and dist/.
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${version}\n`);
     return;
   }
   if (values.engine !== 'stateful' && values.engine !== 'prism') fail(`--engine must be stateful or prism, got "${values.engine}"`);
@@ -121,6 +138,9 @@ async function main(): Promise<void> {
       accessTokenTtlSeconds: integer('token-ttl', values['token-ttl']),
       refreshTokenTtlSeconds: integer('refresh-ttl', values['refresh-ttl']),
       faults,
+      faultSeed: integer('fault-seed', values['fault-seed'], 0xffff_ffff),
+      specPath: values.spec,
+      watch: values.watch,
       log: values.quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
     });
     stop = () => server.stop();
@@ -129,6 +149,7 @@ async function main(): Promise<void> {
       ? `password "${server.generatedPassword}" (generated for this run; set DTM_MOCK_PASSWORD to choose one)`
       : 'password from DTM_MOCK_PASSWORD';
     const active = Object.entries(faults).map(([key, value]) => `${key}=${String(value)}`);
+    if (values['fault-seed'] !== undefined) active.push(`seed ${values['fault-seed']}`);
     banner =
       `DTM mock server (stateful) listening on ${server.url}\n` +
         `  data:    ${server.taskCount()} tasks ${values.data ? `in ${values.data}` : 'in memory (--data FILE keeps them)'}\n` +

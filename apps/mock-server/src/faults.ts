@@ -96,3 +96,138 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((1 - this.#tokens) / rate));
   }
 }
+
+/**
+ * What one request asks for through its headers (`Prefer: code=…` or `X-Dtm-Fault`). A part
+ * it names overrides the matching global switch for that request; the others still apply.
+ */
+export interface FaultPlan {
+  /** Milliseconds to wait before answering, instead of the global latency and jitter. */
+  latencyMs?: number;
+  /** Answer this status (a problem+json) instead of handling the request. */
+  status?: number;
+  /** Close the connection without an answer. */
+  drop?: boolean;
+}
+
+/** A fault header that cannot be followed; the message names the bad part. */
+export class FaultHeaderError extends Error {
+  override readonly name = 'FaultHeaderError';
+}
+
+/** The longest latency one request may ask for, so a header cannot hold a connection forever. */
+export const maxPlanLatencyMs = 60_000;
+
+function planLatency(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value);
+  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : Number.NaN;
+  if (!(ms <= maxPlanLatencyMs)) {
+    throw new FaultHeaderError(`X-Dtm-Fault: latency=${value} must be a duration up to 60s, e.g. latency=200ms or latency=2s`);
+  }
+  return ms;
+}
+
+function planStatus(header: string, part: string, value: string): number {
+  const status = /^\d{3}$/.test(value) ? Number(value) : 0;
+  if (status < 400 || status > 599) throw new FaultHeaderError(`${header}: ${part} must be an error status from 400 to 599`);
+  return status;
+}
+
+/** Reads `X-Dtm-Fault: latency=200ms,status=503,drop` (any of the three, in any order). */
+function parseFaultHeader(header: string): FaultPlan {
+  const plan: FaultPlan = {};
+  for (const part of header.split(',').map((piece) => piece.trim())) {
+    const [name = '', value] = part.split('=', 2).map((piece) => piece.trim());
+    if (name === 'drop' && value === undefined) plan.drop = true;
+    else if (name === 'latency' && value !== undefined) plan.latencyMs = planLatency(value);
+    else if (name === 'status' && value !== undefined) plan.status = planStatus('X-Dtm-Fault', part, value);
+    else {
+      throw new FaultHeaderError(
+        `X-Dtm-Fault: "${part}" is not a fault; use latency=<duration>, status=<code> and drop, separated by commas`,
+      );
+    }
+  }
+  return plan;
+}
+
+/**
+ * Reads the `code` preference of a Prefer header (RFC 7240), as Prism does; other
+ * preferences (`return=minimal`, Prism's `example=`) are left alone. The code must be an
+ * error status the operation declares in the contract.
+ */
+function parsePreferCode(header: string, declared: readonly number[]): number | undefined {
+  const code = header
+    .split(/[,;]/)
+    .map((piece) => piece.trim().split('=', 2).map((side) => side.trim()))
+    .find(([name]) => name?.toLowerCase() === 'code')?.[1];
+  if (code === undefined) return undefined;
+  const status = /^\d{3}$/.test(code) ? Number(code) : 0;
+  const possible = declared.filter((candidate) => candidate >= 400);
+  if (!possible.includes(status)) {
+    const choices = possible.length > 0 ? `use one of ${possible.join(', ')}` : 'it declares none';
+    throw new FaultHeaderError(`Prefer: code=${code} is not an error status this operation declares in openapi.yaml; ${choices}`);
+  }
+  return status;
+}
+
+/**
+ * The fault plan of one request, or undefined when it asks for none. `declared` holds the
+ * statuses the contract declares for the operation; undefined when the path is not an
+ * operation, which answers its 404 whatever Prefer asks. X-Dtm-Fault's status wins over
+ * Prefer's code when both are given.
+ */
+export function parseFaultPlan(
+  headers: Record<string, string | string[] | undefined>,
+  declared: readonly number[] | undefined,
+): FaultPlan | undefined {
+  const join = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+  const prefer = join(headers.prefer);
+  const fault = join(headers['x-dtm-fault']);
+  const code = prefer === undefined || declared === undefined ? undefined : parsePreferCode(prefer, declared);
+  const plan: FaultPlan = { ...(code === undefined ? {} : { status: code }), ...(fault === undefined ? {} : parseFaultHeader(fault)) };
+  return Object.keys(plan).length > 0 ? plan : undefined;
+}
+
+/** A source of numbers in [0, 1): `Math.random`, or `seededRandom(seed)` for a run that can be replayed. */
+export type Random = () => number;
+
+/** mulberry32: a tiny, fast PRNG; the same seed gives the same sequence on every platform. */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** What to do with one request before it is handled; the rate limit is checked between the delay and the status. */
+export interface FaultDecision {
+  drop: boolean;
+  delayMs: number;
+  /** The status to answer instead of handling the request, and why. */
+  error?: { status: number; detail: string };
+}
+
+/**
+ * Decides the faults of one request from the global switches and its own plan. Random
+ * numbers are drawn only for the global switches that are on and that the plan does not
+ * override, always in the same order (drop, jitter, error, error status), so one seed and one
+ * sequence of requests give the same faults again.
+ */
+export function decide(faults: Faults, plan: FaultPlan | undefined, random: Random): FaultDecision {
+  const drop = plan?.drop ?? (faults.dropRate > 0 && random() < faults.dropRate);
+  if (drop) return { drop: true, delayMs: 0 };
+  const delayMs = plan?.latencyMs ?? faults.latencyMs + (faults.jitterMs > 0 ? random() * faults.jitterMs : 0);
+  if (plan?.status !== undefined) {
+    return { drop: false, delayMs, error: { status: plan.status, detail: `Injected fault: the request asked for ${plan.status}.` } };
+  }
+  if (faults.errorRate > 0 && random() < faults.errorRate) {
+    const status = faults.errorStatuses[Math.floor(random() * faults.errorStatuses.length)] ?? 500;
+    const detail = `Injected fault: the mock answers ${status} to ${Math.round(faults.errorRate * 100)}% of requests.`;
+    return { drop: false, delayMs, error: { status, detail } };
+  }
+  return { drop: false, delayMs };
+}

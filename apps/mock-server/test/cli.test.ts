@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,16 +66,21 @@ async function kill(child: Child, graceMs = 5000): Promise<Exit> {
   return child.closed;
 }
 
-async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+async function waitForOutput(
+  child: Child,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+  from: 'stdout' | 'stderr' = 'stdout',
+): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const match = pattern.exec(child.stdout());
+    const match = pattern.exec(child[from]());
     if (match) return match;
     if (!isRunning(child) || Date.now() > deadline) {
       await Promise.race([child.closed, new Promise((resolve) => setTimeout(resolve, 100))]);
       throw new Error(
         `${isRunning(child) ? 'timed out' : `exited (${String(child.process.exitCode ?? child.process.signalCode)})`} ` +
-          `before printing ${String(pattern)}\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`,
+          `before printing ${String(pattern)} on ${from}\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -176,8 +181,13 @@ describe('dtm-mock --help and bad flags', () => {
       '--error-rate',
       '--rate-limit',
       '--drop-rate',
+      '--fault-seed',
+      '--spec',
+      '--watch',
+      'X-Dtm-Fault',
       '--dynamic',
       '--help',
+      '--version',
       'DTM_MOCK_PASSWORD',
       'DTM_MOCK_JWT_SECRET',
     ]) {
@@ -192,6 +202,7 @@ describe('dtm-mock --help and bad flags', () => {
     [['--error-rate', '2'], /--error-rate/],
     [['--drop-rate', 'lots'], /--drop-rate/],
     [['--latency', '1.5'], /--latency/],
+    [['--fault-seed', 'abc'], /--fault-seed/],
     [['--tasks=-1'], /--tasks/],
     [['--engine', 'nope'], /--engine/],
     [['--bogus'], /--bogus/],
@@ -204,6 +215,14 @@ describe('dtm-mock --help and bad flags', () => {
     expect(stderr.split('\n')[0]).toMatch(named);
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(child.stdout()).toBe('');
+  });
+
+  it.each(['--version', '-v'])('%s prints the version of package.json and exits 0', async (flag) => {
+    const { version } = JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+    const child = run([flag]);
+    expect(await child.closed).toEqual({ code: 0, signal: null });
+    expect(child.stdout()).toBe(`${version}\n`);
+    expect(child.stderr()).toBe('');
   });
 
   it('exits 1 with a hint when the port is taken', async () => {
@@ -341,6 +360,48 @@ describe('dtm-mock (stateful)', () => {
     // --quiet: the banner, and not one request line.
     expect(child.stdout()).not.toMatch(/^(GET|POST) \//m);
     expect(child.stdout().trimEnd().endsWith('Press Ctrl-C to stop.')).toBe(true);
+  });
+
+  it('--fault-seed N with --error-rate replays the same statuses in a second run', async () => {
+    const statuses = async (): Promise<number[]> => {
+      const { child, url } = await start(['--tasks', '1', '--quiet', '--error-rate', '0.5', '--fault-seed', '11']);
+      expect(child.stdout()).toContain('errorRate=0.5, seed 11');
+      const seen: number[] = [];
+      for (let i = 0; i < 20; i++) seen.push((await fetch(`${url}/health`)).status);
+      expect(await kill(child)).toEqual({ code: 0, signal: null });
+      return seen;
+    };
+    const first = await statuses();
+    expect(new Set(first).size).toBeGreaterThan(1);
+    expect(await statuses()).toEqual(first);
+  });
+
+  it('--spec FILE --watch checks requests against the file as it changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dtm-mock-cli-'));
+    try {
+      const spec = join(dir, 'openapi.yaml');
+      const text = await readFile(join(packageRoot, '..', '..', 'openapi.yaml'), 'utf8');
+      await writeFile(spec, text);
+      const { child, url } = await start(['--tasks', '0', '--quiet', '--spec', spec, '--watch']);
+      const { username, password } = banner(child);
+      const token = await tokenFor(url, username, password ?? '');
+      const create = (): Promise<Response> =>
+        fetch(`${url}/api/v1/tasks`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ priority: 'high' }),
+        });
+      expect((await create()).status).toBe(422);
+      // The contract no longer requires a title.
+      const relaxed = text.replace(/(\n {4}TaskCreate:\n[\s\S]*?)\n {6}required: \[title\]/, '$1');
+      expect(relaxed).not.toBe(text);
+      await writeFile(spec, relaxed);
+      await waitForOutput(child, /reloaded .*openapi\.yaml/, 15_000, 'stderr');
+      expect((await create()).status).toBe(201);
+      expect(await kill(child)).toEqual({ code: 0, signal: null });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('--data FILE keeps the data across two runs', async () => {

@@ -60,3 +60,16 @@ export const conflict = (detail: string): HttpProblem => new HttpProblem(409, de
 
 export const invalid = (field: string, message: string): HttpProblem =>
   new HttpProblem(422, `The request is not valid: ${field} ${message}.`, { errors: [{ field, message }] });
+
+/** An injected fault's answer, with the headers the contract gives that status (Retry-After, WWW-Authenticate). */
+export function injectedProblem(status: number, detail: string): HttpProblem {
+  const headers: Record<string, string> =
+    status === 429 || status === 503
+      ? { 'retry-after': '1' }
+      : status === 401
+        ? { 'www-authenticate': 'Bearer realm="dtm", error="invalid_token", error_description="injected fault"' }
+        : {};
+  // A 422 names its fields (ValidationProblem); an injected one has no field to blame but the request.
+  const errors = status === 422 ? [{ field: 'request', message: 'was rejected by an injected fault' }] : undefined;
+  return new HttpProblem(status, detail, { headers, errors });
+}

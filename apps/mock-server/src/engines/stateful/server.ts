@@ -1,23 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { parse } from 'yaml';
-import { loadContract } from '../../contract/operations.js';
-import { type Faults, RateLimiter, noFaults, parseFaults } from '../../faults.js';
+import { type FaultPlan, type Faults, RateLimiter, decide, noFaults, parseFaultPlan, parseFaults, seededRandom } from '../../faults.js';
 import { findSpecPath } from '../../spec.js';
 import { Auth, type MockUser } from './auth.js';
 import { ChangeFeed } from './changes.js';
 import type { Context, Handler, Reply } from './handlers/context.js';
 import { handlers } from './handlers/index.js';
 import { IdempotencyCache, type StoredReply } from './idempotency.js';
+import { type LoadedContract, adoptContract, loadLiveContract, watchContract } from './live-contract.js';
 import { type DataFile, Saver, readSnapshot, writeAtomically } from './persistence.js';
-import { HttpProblem } from './problems.js';
+import { HttpProblem, injectedProblem } from './problems.js';
+import { RequestLog, logEntry } from './request-log.js';
+import { registerRequestLogRoutes } from './request-log-routes.js';
 import { seed } from './seed.js';
 import { Store } from './store.js';
 import type { OperationId, User } from './types.js';
-import { buildRequestCheckers } from './validation.js';
+import type { RequestChecker } from './validation.js';
 
 export interface MockServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -43,6 +43,12 @@ export interface MockServerOptions {
   dataFile?: string;
   /** Faults to inject from the start (all off by default). */
   faults?: Partial<Faults>;
+  /** Seed of the faults' random choices (errorRate, dropRate, jitter), so a run can be replayed; default random. */
+  faultSeed?: number;
+  /** The contract to serve (default: the openapi.yaml found next to the package). */
+  specPath?: string;
+  /** Reload the contract's request checks when the spec file changes (default false). */
+  watch?: boolean;
   /** Print one line per request (method, path, status, time; never headers or bodies). */
   log?: (line: string) => void;
   /** The clock, for tests. */
@@ -61,6 +67,8 @@ export interface RunningMockServer {
   taskCount(): number;
   /** How many listChanges long-polls are waiting for a change right now. */
   longPolls(): number;
+  /** How many times `watch` reloaded the contract since the start. */
+  contractReloads(): number;
   /** The faults in force. */
   faults(): Faults;
   /** Changes some faults; `down: true` stops listening (connections are refused) until `down: false`. */
@@ -105,10 +113,8 @@ function frameworkProblem(error: { statusCode?: number; code?: string; message: 
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
   const now = options.now ?? (() => new Date());
-  const specPath = findSpecPath();
-  const document = parse(readFileSync(specPath, 'utf8')) as Record<string, unknown>;
-  const operations = loadContract(specPath);
-  const checkers = buildRequestCheckers(document);
+  const specPath = options.specPath ?? findSpecPath();
+  let contract: LoadedContract = loadLiveContract(specPath);
 
   let generatedPassword: string | undefined;
   let users = options.users;
@@ -155,6 +161,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const idempotency = new IdempotencyCache();
   const limiter = new RateLimiter();
+  const random = options.faultSeed === undefined ? Math.random : seededRandom(options.faultSeed);
+  const requests = new RequestLog();
   let faults: Faults = { ...noFaults, ...parseFaults(options.faults ?? {}) };
   const startedAt = Date.now();
   const sockets = new Set<Socket>();
@@ -174,18 +182,28 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   });
 
   app.decorateRequest('requestId', '');
+  app.decorateRequest('faultPlan', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const requestId = requestIdOf(request);
     (request as FastifyRequest & { requestId: string }).requestId = requestId;
     void reply.header('x-request-id', requestId);
     if (request.url.startsWith(adminPrefix)) return;
-    if (faults.dropRate > 0 && Math.random() < faults.dropRate) {
+    const operationId = (request.routeOptions.config as { operationId?: string }).operationId;
+    let plan: FaultPlan | undefined;
+    try {
+      plan = parseFaultPlan(request.headers, operationId === undefined ? undefined : contract.statuses.get(operationId));
+    } catch (error) {
+      return sendProblem(reply, new HttpProblem(400, (error as Error).message), requestId, request.url);
+    }
+    (request as FastifyRequest & { faultPlan?: FaultPlan }).faultPlan = plan;
+    const decision = decide(faults, plan, random);
+    if (decision.drop) {
+      requests.record(logEntry(request, null, 0, plan));
       request.raw.socket.destroy();
       reply.hijack();
       return;
     }
-    const delay = faults.latencyMs + (faults.jitterMs > 0 ? Math.random() * faults.jitterMs : 0);
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     if (faults.rateLimit > 0) {
       const wait = limiter.take(faults.rateLimit, Date.now());
       if (wait > 0) {
@@ -195,21 +213,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         return sendProblem(reply, limited, requestId, request.url);
       }
     }
-    if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
-      const status = faults.errorStatuses[Math.floor(Math.random() * faults.errorStatuses.length)] ?? 500;
-      const injected = new HttpProblem(status, `Injected fault: the mock answers ${status} to ${Math.round(faults.errorRate * 100)}% of requests.`, {
-        headers: status === 503 ? { 'retry-after': '1' } : {},
-      });
-      return sendProblem(reply, injected, requestId, request.url);
-    }
+    if (decision.error) return sendProblem(reply, injectedProblem(decision.error.status, decision.error.detail), requestId, request.url);
   });
 
-  if (options.log) {
-    const log = options.log;
-    app.addHook('onResponse', async (request, reply) => {
-      log(`${request.method} ${request.url.split('?')[0] ?? ''} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
-    });
-  }
+  const log = options.log;
+  app.addHook('onResponse', async (request, reply) => {
+    log?.(`${request.method} ${request.url.split('?')[0] ?? ''} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+    if (request.url.startsWith(adminPrefix)) return;
+    const plan = (request as FastifyRequest & { faultPlan?: FaultPlan }).faultPlan;
+    requests.record(logEntry(request, reply.statusCode, reply.elapsedTime, plan));
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const requestId = (request as FastifyRequest & { requestId: string }).requestId;
@@ -226,16 +239,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     ),
   );
 
-  for (const operation of operations) {
+  for (const operation of contract.operations) {
     const operationId = operation.operationId as OperationId;
     const handler = (handlers as Partial<Record<string, Handler>>)[operationId];
-    const check = checkers.get(operationId);
-    if (!handler || !check) throw new Error(`openapi.yaml has ${operationId}, which the stateful mock does not implement`);
+    if (!handler || !contract.checkers.has(operationId)) {
+      throw new Error(`openapi.yaml has ${operationId}, which the stateful mock does not implement`);
+    }
     const takesKey = operation.parameters.some((parameter) => parameter.name === 'Idempotency-Key');
     const writes = operation.method !== 'GET';
     app.route({
       method: operation.method,
       url: operation.path.replace(/\{(\w+)\}/g, ':$1'),
+      config: { operationId },
       handler: async (request, reply) => {
         const requestId = (request as FastifyRequest & { requestId: string }).requestId;
         let user: User | undefined;
@@ -245,6 +260,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             throw new HttpProblem(403, `${user.username} may only read (role viewer); ${operationId} changes data.`);
           }
         }
+        // Looked up per request: `watch` swaps the contract while the server runs.
+        const check = contract.checkers.get(operationId) as RequestChecker;
         const checked = check({
           params: request.params as Record<string, string>,
           query: request.query as Record<string, string | string[] | undefined>,
@@ -304,6 +321,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
 
   // ---- admin: outside the contract ------------------------------------------
+  registerRequestLogRoutes(app, adminPrefix, requests);
   let upTimer: NodeJS.Timeout | undefined;
   app.get(`${adminPrefix}/faults`, (_request, reply) => reply.send(faults));
   app.put(`${adminPrefix}/faults`, async (request, reply) => {
@@ -341,6 +359,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return reply.send(faults);
   });
 
+  const report = (line: string): void => void process.stderr.write(`dtm-mock: ${line}\n`);
+  const watcher = options.watch
+    ? watchContract(specPath, (next) => (contract = adoptContract(contract, next, report)), report)
+    : undefined;
+
   await app.ready();
   const host = options.host ?? '127.0.0.1';
   const listen = (port: number): Promise<void> =>
@@ -376,6 +399,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     generatedPassword,
     taskCount: () => store.taskCount,
     longPolls: () => changes.waiting,
+    contractReloads: () => watcher?.reloads ?? 0,
     faults: () => ({ ...faults }),
     async setFaults(change) {
       const next = { ...faults, ...parseFaults(change) };
@@ -391,6 +415,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     stop() {
       stopping ??= (async () => {
         clearTimeout(upTimer);
+        watcher?.close();
         await closeListener();
         await app.close();
         await saver?.flush();
