@@ -18,7 +18,7 @@ export interface AuthOptions {
   accessTtlSeconds: number;
   /** Lifetime of refresh tokens in seconds (default 7 days). */
   refreshTtlSeconds: number;
-  /** HMAC key for the JWTs; random for each start unless given. */
+  /** HMAC key for the JWTs. */
   secret: Uint8Array;
   now: () => Date;
 }
