@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import envPaths from 'env-paths';
+import { lockDataFile } from './data-lock.js';
 
 /** The user's data dir for dtm-mock, e.g. ~/.local/share/dtm-mock on Linux. */
 export const userDataDir = (): string => envPaths('dtm-mock', { suffix: '' }).data;
@@ -13,9 +14,11 @@ export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Gets the data file ready for a start: creates the default data dir (private to the user),
- * and with `reset` deletes the kept data, its sessions and secrets included.
+ * locks the file for this process, and with `reset` deletes the kept data, its sessions and
+ * secrets included.
  */
 export async function prepareDataFile(file: string, { isDefault, reset }: { isDefault: boolean; reset: boolean }): Promise<void> {
   if (isDefault) await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await lockDataFile(file);
   if (reset) await rm(file, { force: true });
 }

@@ -2,7 +2,7 @@
 // default (the README's offline walkthrough restarts it); --memory keeps nothing, --reset
 // starts over, and a damaged data file stops the start without being overwritten.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -155,6 +155,38 @@ describe('dtm-mock --memory and --reset', () => {
     expect(child.stdout()).toContain(`2 tasks in ${dataFile()}`);
     expect(banner(child).password).toBe(second.password);
     expect(await kill(child)).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('one dtm-mock per data file', () => {
+  it('a second one on the same data file stops with exit 1 naming the first; once that one stops, it starts', async () => {
+    const { child: first } = await start(['--quiet', '--tasks', '1'], env);
+    const second = run(['--port', '0', '--quiet'], env);
+    expect(await second.closed).toEqual({ code: 1, signal: null });
+    expect(second.stderr()).toBe(
+      `dtm-mock: ${dataFile()} is in use by another dtm-mock (pid ${String(first.process.pid)}): stop that one, or pick another file with --data FILE, or run with --memory\n`,
+    );
+    // --reset must not delete the data under a running server either.
+    const reset = run(['--port', '0', '--quiet', '--reset'], env);
+    expect(await reset.closed).toEqual({ code: 1, signal: null });
+    expect(await kill(first)).toEqual({ code: 0, signal: null });
+    expect((await readdir(dataDir)).sort()).toEqual(['data.json']);
+
+    const third = await start(['--quiet'], env);
+    expect(third.child.stdout()).toContain(`1 tasks in ${dataFile()}`);
+    expect(await kill(third.child)).toEqual({ code: 0, signal: null });
+  });
+
+  it('takes over the lock of a dtm-mock that was killed', async () => {
+    const { child: first } = await start(['--quiet', '--tasks', '1'], env);
+    first.process.kill('SIGKILL');
+    await first.closed;
+    expect(await readdir(dataDir)).toContain('data.json.lock');
+
+    const { child } = await start(['--quiet'], env);
+    expect(child.stdout()).toContain(`1 tasks in ${dataFile()}`);
+    expect(await kill(child)).toEqual({ code: 0, signal: null });
+    expect(await readdir(dataDir)).toEqual(['data.json']);
   });
 });
 
