@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { defaultDataFile, prepareDataFile, userDataDir } from './data-location.js';
 import { startPrism } from './engines/prism.js';
+import { isDataFileError } from './engines/stateful/persistence.js';
 import { startMockServer } from './engines/stateful/server.js';
 import type { Faults } from './faults.js';
 
@@ -20,9 +22,13 @@ Options:
   -q, --quiet              do not log requests
 
 Stateful engine:
-      --tasks <n>          demo tasks to seed (default 300; 100000 starts in seconds)
+      --tasks <n>          demo tasks to seed new data with (default 300; 100000 starts in seconds)
       --seed <n>           seed of the demo data (default 1)
-      --data <file>        keep the data in this JSON file (loaded at start, saved atomically)
+  Data (kept across restarts, with the demo password, the JWT key and the logins):
+      --data <file>        keep it in this JSON file, loaded at start and saved atomically
+                           (default: data.json in DTM_MOCK_DATA_DIR, else in ${userDataDir()})
+      --memory             keep nothing: fresh demo data, password and key for this run only
+      --reset              delete the kept data and start over with fresh demo data
       --token-ttl <s>      access token lifetime in seconds (default 900)
       --refresh-ttl <s>    refresh token lifetime in seconds (default 604800)
       --spec <file>        the contract to serve (default: the package's openapi.yaml)
@@ -41,8 +47,9 @@ Prism engine:
   -d, --dynamic            generate data from the schemas instead of the examples
 
 Environment:
-  DTM_MOCK_PASSWORD        the demo user's password (generated and printed when unset)
-  DTM_MOCK_JWT_SECRET      the JWT signing key (random for each start when unset)
+  DTM_MOCK_PASSWORD        the demo user's password (when unset: generated, printed, kept with the data)
+  DTM_MOCK_JWT_SECRET      the JWT signing key (when unset: random, kept with the data)
+  DTM_MOCK_DATA_DIR        the folder of the kept data when --data is not given
 
   -h, --help               show this help
   -v, --version            print the version`;
@@ -66,6 +73,22 @@ function share(name: string, value: string | undefined): number | undefined {
   return number;
 }
 
+/** The data file of this run (undefined with --memory), ready to open: its folder made, deleted on --reset. */
+async function dataFileOf(values: { data?: string | undefined; memory: boolean; reset: boolean }): Promise<string | undefined> {
+  if (values.memory && values.data !== undefined) fail('--memory and --data do not go together: --memory keeps nothing');
+  if (values.memory && values.reset) fail('--memory and --reset do not go together: --memory has nothing to reset');
+  if (values.memory) return undefined;
+  const file = values.data ?? defaultDataFile();
+  await prepareDataFile(file, { isDefault: values.data === undefined, reset: values.reset });
+  return file;
+}
+
+/** How a damaged data file is reported: what is wrong, and the two ways out. */
+function dataFileHint(file: string): string {
+  const reset = file === defaultDataFile() ? 'dtm-mock --reset' : `dtm-mock --data ${JSON.stringify(file)} --reset`;
+  return `To start over with fresh demo data, run ${reset} (it deletes that file; from the repository: npm start -- --reset), or move the file away.`;
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -78,6 +101,8 @@ async function main(): Promise<void> {
         tasks: { type: 'string' },
         seed: { type: 'string' },
         data: { type: 'string' },
+        memory: { type: 'boolean', default: false },
+        reset: { type: 'boolean', default: false },
         'token-ttl': { type: 'string' },
         'refresh-ttl': { type: 'string' },
         latency: { type: 'string' },
@@ -129,12 +154,13 @@ async function main(): Promise<void> {
     set('errorRate', share('error-rate', values['error-rate']));
     set('rateLimit', integer('rate-limit', values['rate-limit']));
     set('dropRate', share('drop-rate', values['drop-rate']));
+    const dataFile = await dataFileOf(values);
     const server = await startMockServer({
       port: integer('port', values.port, 65535) ?? 8000,
       host: values.host,
       tasks: integer('tasks', values.tasks, 10_000_000),
       seed: integer('seed', values.seed),
-      dataFile: values.data,
+      dataFile,
       accessTokenTtlSeconds: integer('token-ttl', values['token-ttl']),
       refreshTokenTtlSeconds: integer('refresh-ttl', values['refresh-ttl']),
       faults,
@@ -146,13 +172,20 @@ async function main(): Promise<void> {
     stop = () => server.stop();
     const demo = server.users[0];
     const password = server.generatedPassword
-      ? `password "${server.generatedPassword}" (generated for this run; set DTM_MOCK_PASSWORD to choose one)`
+      ? `password "${server.generatedPassword}" (${dataFile === undefined ? 'generated for this run' : 'generated once, kept with the data'}; set DTM_MOCK_PASSWORD to choose one)`
       : 'password from DTM_MOCK_PASSWORD';
+    const where =
+      dataFile === undefined
+        ? 'in memory (--memory: nothing is kept)'
+        : `in ${dataFile} (kept across restarts; --memory for a throw-away run, --reset to start over)`;
+    const seedIgnored = server.dataFileLoaded && (values.tasks !== undefined || values.seed !== undefined);
     const active = Object.entries(faults).map(([key, value]) => `${key}=${String(value)}`);
     if (values['fault-seed'] !== undefined) active.push(`seed ${values['fault-seed']}`);
     banner =
       `DTM mock server (stateful) listening on ${server.url}\n` +
-        `  data:    ${server.taskCount()} tasks ${values.data ? `in ${values.data}` : 'in memory (--data FILE keeps them)'}\n` +
+        `  data:    ${server.taskCount()} tasks ${where}\n` +
+        (seedIgnored ? `  note:    kept data loaded, so --tasks and --seed were not used (add --reset to start over with them)\n` : '') +
+        (values.reset ? `  reset:   the kept data, password and key were deleted; this is fresh demo data\n` : '') +
         `  log in:  username "${demo?.username ?? 'demo'}", ${password}\n` +
         `  use dtm: export DTM_API_URL=${server.url}; dtm auth login --username ${demo?.username ?? 'demo'}\n` +
         `  faults:  ${active.length > 0 ? active.join(', ') : 'none'} (change them with PUT ${server.url}/__admin/faults)\n` +
@@ -168,6 +201,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (isDataFileError(error)) {
+    process.stderr.write(`dtm-mock: ${error.file} ${error.reason}.\n${dataFileHint(error.file)}\n`);
+    process.exit(1);
+  }
   const message = error instanceof Error ? error.message : String(error);
   const hint = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another server uses that port: pick one with --port)' : '';
   process.stderr.write(`dtm-mock: ${message}${hint}\n`);

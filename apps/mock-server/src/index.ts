@@ -11,6 +11,7 @@ export type {
 export { PrismStartError, startPrism } from './engines/prism.js';
 export type { PrismOptions, RunningPrism } from './engines/prism.js';
 export type { MockUser } from './engines/stateful/auth.js';
+export { DataFileError, isDataFileError } from './engines/stateful/persistence.js';
 export { startMockServer } from './engines/stateful/server.js';
 export type { MockServerOptions, RunningMockServer } from './engines/stateful/server.js';
 export { noFaults } from './faults.js';

@@ -1,164 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+// The `dtm-mock` binary as users run it (see cli-harness.ts); keeping data across restarts is in cli-data.test.ts.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { noFaults } from '../src/faults.js';
+import { banner, checkBuilt, expectRefused, isRunning, kill, login, packageRoot, removeDataDirs, run, start, statefulLine, stopChildren, tokenFor, waitForOutput } from './cli-harness.js';
 
-// The `dtm-mock` binary as users run it: the built dist/cli.js in a child process.
-// turbo builds before it tests; for a local run, `npx tsup` first.
-
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(packageRoot, 'dist', 'cli.js');
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Child {
-  readonly process: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves once the process has exited and its output is complete. */
-  readonly closed: Promise<Exit>;
-}
-
-const children = new Set<Child>();
-
-const isRunning = (child: Child): boolean => child.process.exitCode === null && child.process.signalCode === null;
-
-function run(args: string[], env: Record<string, string> = {}): Child {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ['DTM_MOCK_PASSWORD', 'DTM_MOCK_JWT_SECRET']) {
-    if (!(name in env)) Reflect.deleteProperty(childEnv, name);
-  }
-  const child = spawn(process.execPath, [cli, ...args], { cwd: packageRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const closed = new Promise<Exit>((resolve) => {
-    child.once('close', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  const running: Child = { process: child, stdout: () => stdout, stderr: () => stderr, closed };
-  children.add(running);
-  return running;
-}
-
-/** Stops a child with SIGTERM, then SIGKILL if it does not go within `graceMs`. */
-async function kill(child: Child, graceMs = 5000): Promise<Exit> {
-  if (isRunning(child)) {
-    child.process.kill('SIGTERM');
-    const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
-    try {
-      return await child.closed;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  return child.closed;
-}
-
-async function waitForOutput(
-  child: Child,
-  pattern: RegExp,
-  timeoutMs = 15_000,
-  from: 'stdout' | 'stderr' = 'stdout',
-): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = pattern.exec(child[from]());
-    if (match) return match;
-    if (!isRunning(child) || Date.now() > deadline) {
-      await Promise.race([child.closed, new Promise((resolve) => setTimeout(resolve, 100))]);
-      throw new Error(
-        `${isRunning(child) ? 'timed out' : `exited (${String(child.process.exitCode ?? child.process.signalCode)})`} ` +
-          `before printing ${String(pattern)} on ${from}\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const statefulLine = /^DTM mock server \(stateful\) listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
-
-/** Starts the stateful engine on a free port; returns the URL from its first line. */
-async function start(args: string[], env: Record<string, string> = {}): Promise<{ child: Child; url: string }> {
-  const child = run(['--port', '0', ...args], env);
-  await waitForOutput(child, /Press Ctrl-C to stop\.\n/);
-  const [firstLine] = child.stdout().split('\n');
-  const match = statefulLine.exec(firstLine ?? '');
-  if (!match?.[1]) throw new Error(`unexpected first line: ${firstLine ?? ''}`);
-  expect(Number(match[2])).toBeGreaterThan(0);
-  return { child, url: match[1] };
-}
-
-function banner(child: Child): { username: string; password: string | undefined } {
-  const username = /username "([^"]+)"/.exec(child.stdout())?.[1];
-  if (!username) throw new Error(`no username in:\n${child.stdout()}`);
-  return { username, password: /password "([^"]+)"/.exec(child.stdout())?.[1] };
-}
-
-async function login(url: string, username: string, password: string): Promise<Response> {
-  return fetch(`${url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-}
-
-async function tokenFor(url: string, username: string, password: string): Promise<string> {
-  const response = await login(url, username, password);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-/** Expects nothing to listen at `url` any more. */
-async function expectRefused(url: string): Promise<void> {
-  const attempt = async (): Promise<string> => {
-    const error = await fetch(`${url}/health`).then(
-      (response) => new Error(`expected no answer, got ${response.status}`),
-      (failure: unknown) => failure,
-    );
-    expect(error).toBeInstanceOf(TypeError);
-    return String((error as Error & { cause?: { code?: string } }).cause?.code);
-  };
-  let code = await attempt();
-  // A keep-alive connection the exited server closed may fail first ("other side closed").
-  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') code = await attempt();
-  expect(code).toBe('ECONNREFUSED');
-}
-
-beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsup in apps/mock-server; turbo's test task does)`);
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-        entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
-      ),
-    );
-  if (statSync(cli).mtimeMs < newest(join(packageRoot, 'src'))) {
-    // Not a failure: a restored build cache can carry old times. Rebuild if src changed.
-    console.warn(`dtm-mock CLI tests: ${cli} is older than src/; run npx tsup if src changed since the build`);
-  }
-});
+beforeAll(checkBuilt);
 
 afterEach(async () => {
-  await Promise.all([...children].map((child) => kill(child)));
-  children.clear();
+  await stopChildren();
 });
 
 afterAll(async () => {
-  await Promise.all([...children].map((child) => kill(child, 1000)));
+  await stopChildren(1000);
+  removeDataDirs();
 });
+
 
 describe('dtm-mock --help and bad flags', () => {
   it.each(['--help', '-h'])('%s prints every option and exits 0', async (flag) => {
@@ -190,6 +50,9 @@ describe('dtm-mock --help and bad flags', () => {
       '--version',
       'DTM_MOCK_PASSWORD',
       'DTM_MOCK_JWT_SECRET',
+      '--memory',
+      '--reset',
+      'DTM_MOCK_DATA_DIR',
     ]) {
       expect(help).toContain(option);
     }
@@ -207,6 +70,8 @@ describe('dtm-mock --help and bad flags', () => {
     [['--engine', 'nope'], /--engine/],
     [['--bogus'], /--bogus/],
     [['extra'], /extra/],
+    [['--memory', '--reset'], /--memory and --reset/],
+    [['--memory', '--data', 'x.json'], /--memory and --data/],
   ])('%j exits 2 with a one-line message and no stack trace', async (args, named) => {
     const child = run(args);
     expect(await child.closed).toEqual({ code: 2, signal: null });
@@ -247,7 +112,7 @@ describe('dtm-mock (stateful)', () => {
     const { username, password } = banner(child);
     expect(username).toBe('demo');
     expect(password).toMatch(/^\S{8,}$/);
-    expect(child.stdout()).toContain('generated for this run');
+    expect(child.stdout()).toContain('generated once, kept with the data');
     expect(child.stdout()).toContain(`export DTM_API_URL=${url};`);
 
     const health = await fetch(`${url}/health`);
@@ -309,7 +174,7 @@ describe('dtm-mock (stateful)', () => {
   });
 
   it('--tasks 1000 seeds 1000 tasks', async () => {
-    const { child, url } = await start(['--tasks', '1000', '--quiet']);
+    const { child, url } = await start(['--tasks', '1000', '--quiet', '--memory']);
     expect(child.stdout()).toMatch(/^ {2}data: {4}1000 tasks in memory/m);
     const { username, password } = banner(child);
     const token = await tokenFor(url, username, password ?? '');

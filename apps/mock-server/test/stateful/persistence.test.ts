@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project, Sprint, Task, TaskHistoryEntry } from '../../src/engines/stateful/types.js';
-import { type Api, type RunningMockServer, apiAs, expectProblem, start } from './harness.js';
+import { Api, type RunningMockServer, apiAs, expectProblem, login, start } from './harness.js';
 
 let directory: string;
 const running = new Set<RunningMockServer>();
@@ -121,12 +121,56 @@ describe('restart with the same data file', () => {
   });
 });
 
+describe('logins kept with the data file', () => {
+  it('keeps the generated signing key and the refresh tokens (as digests): old tokens work after a restart', async () => {
+    const sub = await mkdtemp(join(directory, 'logins-'));
+    const file = join(sub, 'data.json');
+    const first = await startWith(file, 1);
+    const tokens = await login(first, 'admin', 'admin-password');
+    await stop(first);
+    const kept = await readFile(file, 'utf8');
+    expect(kept).not.toContain(tokens.refresh_token);
+    // The harness gives its users: no password is generated, so none is kept.
+    expect(JSON.parse(kept)).toMatchObject({ secrets: { jwtSecret: expect.stringMatching(/^[\w-]{43}$/) as unknown } });
+    expect(kept).not.toContain('admin-password');
+
+    const second = await startWith(file, 1);
+    const api = new Api(second.url, tokens.access_token);
+    expect((await api.get('/auth/me')).status).toBe(200);
+    const refreshed = await new Api(second.url).post('/auth/refresh', { refresh_token: tokens.refresh_token });
+    expect(refreshed.status).toBe(200);
+    await stop(second);
+  });
+
+  it('keeps nothing without a data file, even where dtm-mock would keep it (DTM_MOCK_DATA_DIR)', async () => {
+    const sub = await mkdtemp(join(directory, 'memory-'));
+    const before = process.env.DTM_MOCK_DATA_DIR;
+    process.env.DTM_MOCK_DATA_DIR = sub;
+    try {
+      const first = await start({ tasks: 1 });
+      running.add(first);
+      const api = await apiAs(first);
+      const task = await api.createTask({ title: 'Only in memory' });
+      await stop(first);
+      expect(await readdir(sub)).toEqual([]);
+      const second = await start({ tasks: 1 });
+      running.add(second);
+      expectProblem(await (await apiAs(second)).get(`/api/v1/tasks/${task.id}`), 404);
+      await stop(second);
+    } finally {
+      if (before === undefined) delete process.env.DTM_MOCK_DATA_DIR;
+      else process.env.DTM_MOCK_DATA_DIR = before;
+    }
+  });
+});
+
 describe('a data file that cannot be read', () => {
   it.each([
     ['not JSON', '{"format": "dtm-mock-data", "version": 1, "tasks": [', /not valid JSON/],
     ['JSON of another shape', '{"hello": "world"}', /not a DTM mock data file/],
     ['another version', '{"format": "dtm-mock-data", "version": 2, "tasks": [], "projects": [], "sprints": [], "history": [], "counters": {}}', /not a DTM mock data file/],
     ['empty', '', /not valid JSON/],
+    ['with bad sessions', '{"format": "dtm-mock-data", "version": 1, "tasks": [], "projects": [], "sprints": [], "history": [], "counters": {}, "auth": {"sessions": 1}}', /not a DTM mock data file/],
   ])('rejects a file that is %s with a clear message, and leaves it as it was', async (_name, content, message) => {
     const sub = await mkdtemp(join(directory, 'corrupt-'));
     const file = join(sub, 'data.json');

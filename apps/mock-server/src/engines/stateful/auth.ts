@@ -18,7 +18,7 @@ export interface AuthOptions {
   accessTtlSeconds: number;
   /** Lifetime of refresh tokens in seconds (default 7 days). */
   refreshTtlSeconds: number;
-  /** HMAC key for the JWTs; random for each start unless given. */
+  /** HMAC key for the JWTs. */
   secret: Uint8Array;
   now: () => Date;
 }
@@ -32,6 +32,12 @@ interface RefreshToken {
   readonly session: string;
   readonly expiresAt: number;
   used: boolean;
+}
+
+/** The sessions and refresh tokens (as SHA-256 digests, never in clear), as a data file keeps them. */
+export interface AuthSnapshot {
+  sessions: { id: string; username: string; revoked: boolean }[];
+  refreshTokens: { digest: string; session: string; expiresAt: number; used: boolean }[];
 }
 
 const issuer = 'dtm-mock';
@@ -63,6 +69,8 @@ export class Auth {
   readonly #sessions = new Map<string, Session>();
   /** Refresh tokens by their SHA-256, never in clear. */
   readonly #refresh = new Map<string, RefreshToken>();
+  /** Called after every change of the sessions or refresh tokens, so they can be saved. */
+  onChange: (() => void) | undefined;
 
   constructor(options: AuthOptions) {
     this.#options = options;
@@ -78,6 +86,25 @@ export class Auth {
         },
       });
     });
+  }
+
+  /** The live sessions and refresh tokens; expired tokens, and sessions left without one, are dropped. */
+  snapshot(): AuthSnapshot {
+    const now = this.#nowSeconds();
+    const refreshTokens = [...this.#refresh]
+      .filter(([, token]) => token.expiresAt > now)
+      .map(([digest, token]) => ({ digest, session: token.session, expiresAt: token.expiresAt, used: token.used }));
+    const live = new Set(refreshTokens.map((token) => token.session));
+    const sessions = [...this.#sessions]
+      .filter(([id]) => live.has(id))
+      .map(([id, session]) => ({ id, username: session.username, revoked: session.revoked }));
+    return { sessions, refreshTokens };
+  }
+
+  /** Takes back what `snapshot()` gave, so refresh tokens outlive a restart. */
+  restore(snapshot: AuthSnapshot): void {
+    for (const { id, username, revoked } of snapshot.sessions) this.#sessions.set(id, { username, revoked });
+    for (const { digest, session, expiresAt, used } of snapshot.refreshTokens) this.#refresh.set(digest, { session, expiresAt, used });
   }
 
   #nowSeconds(): number {
@@ -103,6 +130,7 @@ export class Auth {
     if (stored.used) {
       // A rotated token came back: someone may have stolen it. End the whole session.
       session.revoked = true;
+      this.onChange?.();
       throw unauthorized('The refresh token was already used; the session is revoked. Log in again.', 'invalid_grant');
     }
     if (stored.expiresAt <= this.#nowSeconds()) throw unauthorized('The refresh token expired. Log in again.', 'invalid_grant');
@@ -114,7 +142,10 @@ export class Auth {
   logout(refreshToken: string, username: string): void {
     const stored = this.#refresh.get(digest(refreshToken));
     const session = stored ? this.#sessions.get(stored.session) : undefined;
-    if (session?.username === username) session.revoked = true;
+    if (session?.username === username) {
+      session.revoked = true;
+      this.onChange?.();
+    }
   }
 
   /** The user an `Authorization` header belongs to, or a 401 saying what is wrong with it. */
@@ -153,6 +184,7 @@ export class Auth {
       .sign(this.#options.secret);
     const refreshToken = randomBytes(32).toString('base64url');
     this.#refresh.set(digest(refreshToken), { session, expiresAt: now + refreshTtlSeconds, used: false });
+    this.onChange?.();
     return {
       access_token: accessToken,
       refresh_token: refreshToken,

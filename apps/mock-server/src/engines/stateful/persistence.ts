@@ -1,11 +1,51 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { AuthSnapshot } from './auth.js';
 import type { ChangeFeedSnapshot } from './changes.js';
 import type { StoreSnapshot } from './store.js';
 
-/** A data file: the store, and the change feed's position (absent in files written before the feed). */
+/** The generated demo password and JWT key, kept so that a restart accepts the same login and tokens. */
+export interface KeptSecrets {
+  password?: string | undefined;
+  /** base64url of the HMAC key. */
+  jwtSecret?: string | undefined;
+}
+
+/**
+ * A data file: the store, the change feed's position, the sessions and the generated secrets
+ * (each absent in files written before it was kept). Written with mode 0600.
+ */
 export interface DataFile extends StoreSnapshot {
   changes?: ChangeFeedSnapshot | undefined;
+  auth?: AuthSnapshot | undefined;
+  secrets?: KeptSecrets | undefined;
+}
+
+/** A data file that exists but cannot be used; `file` names it, so a user can move it away or start over. */
+export class DataFileError extends Error {
+  override readonly name = 'DataFileError';
+  readonly file: string;
+  /** What is wrong, without advice: "is not valid JSON (…)". */
+  readonly reason: string;
+
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(`${file} ${reason}; move it away to start with fresh data`, options);
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+export const isDataFileError = (error: unknown): error is DataFileError => error instanceof DataFileError;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
+
+/** The parts added after version 1 came out: each may be absent, but when present it has its shape. */
+function extrasAreWellFormed(snapshot: Partial<DataFile>): boolean {
+  const { auth, secrets } = snapshot as Record<string, unknown>;
+  const authOk = auth === undefined || (isObject(auth) && Array.isArray(auth.sessions) && Array.isArray(auth.refreshTokens));
+  const secretsOk = secrets === undefined || (isObject(secrets) && optionalString(secrets.password) && optionalString(secrets.jwtSecret));
+  return authOk && secretsOk;
 }
 
 /** Reads a data file written by `Saver`; undefined when there is none yet. */
@@ -21,7 +61,7 @@ export async function readSnapshot(file: string): Promise<DataFile | undefined> 
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message}); move it away to start with fresh data`);
+    throw new DataFileError(file, `is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const snapshot = data as Partial<DataFile> | null;
   if (
@@ -31,9 +71,10 @@ export async function readSnapshot(file: string): Promise<DataFile | undefined> 
     !Array.isArray(snapshot.projects) ||
     !Array.isArray(snapshot.sprints) ||
     !Array.isArray(snapshot.history) ||
-    typeof snapshot.counters !== 'object'
+    !isObject(snapshot.counters) ||
+    !extrasAreWellFormed(snapshot)
   ) {
-    throw new Error(`${file} is not a DTM mock data file (format dtm-mock-data, version 1); move it away to start with fresh data`);
+    throw new DataFileError(file, 'is not a DTM mock data file (format dtm-mock-data, version 1)');
   }
   return snapshot as DataFile;
 }

@@ -1,21 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type FaultPlan, type Faults, RateLimiter, decide, noFaults, parseFaultPlan, parseFaults, seededRandom } from '../../faults.js';
 import { findSpecPath } from '../../spec.js';
-import { Auth, type MockUser } from './auth.js';
-import { ChangeFeed } from './changes.js';
+import type { MockUser } from './auth.js';
 import type { Context, Handler, Reply } from './handlers/context.js';
 import { handlers } from './handlers/index.js';
 import { IdempotencyCache, type StoredReply } from './idempotency.js';
 import { type LoadedContract, adoptContract, loadLiveContract, watchContract } from './live-contract.js';
-import { type DataFile, Saver, readSnapshot, writeAtomically } from './persistence.js';
 import { HttpProblem, injectedProblem } from './problems.js';
 import { RequestLog, logEntry } from './request-log.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
-import { seed } from './seed.js';
-import { Store } from './store.js';
+import { openState } from './state.js';
 import type { OperationId, User } from './types.js';
 import type { RequestChecker } from './validation.js';
 
@@ -37,9 +34,12 @@ export interface MockServerOptions {
   accessTokenTtlSeconds?: number;
   /** Refresh token lifetime in seconds (default 7 days). */
   refreshTokenTtlSeconds?: number;
-  /** JWT signing key; default `DTM_MOCK_JWT_SECRET`, else random for each start. */
+  /** JWT signing key; default `DTM_MOCK_JWT_SECRET`, else the one kept in `dataFile`, else random. */
   jwtSecret?: string;
-  /** Keep the data in this JSON file: loaded at start, saved atomically after each change. */
+  /**
+   * Keep the data in this JSON file: loaded at start, saved atomically after each change, with
+   * the sessions and the generated password and JWT key. Without it (the default) nothing is kept.
+   */
   dataFile?: string;
   /** Faults to inject from the start (all off by default). */
   faults?: Partial<Faults>;
@@ -61,8 +61,10 @@ export interface RunningMockServer {
   readonly port: number;
   /** The users who can log in, with their passwords. */
   readonly users: readonly MockUser[];
-  /** The demo user's password when it was generated for this start. */
+  /** The demo user's password when it was generated: for this start, or kept in `dataFile` from an earlier one. */
   readonly generatedPassword: string | undefined;
+  /** True when the data came from an existing `dataFile` (`tasks` and `seed` were not used). */
+  readonly dataFileLoaded: boolean;
   /** How many tasks the server holds right now. */
   taskCount(): number;
   /** How many listChanges long-polls are waiting for a change right now. */
@@ -116,48 +118,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const specPath = options.specPath ?? findSpecPath();
   let contract: LoadedContract = loadLiveContract(specPath);
 
-  let generatedPassword: string | undefined;
-  let users = options.users;
-  if (!users) {
-    const fromEnv = process.env.DTM_MOCK_PASSWORD;
-    const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : (generatedPassword = randomBytes(9).toString('base64url'));
-    users = [{ username: 'demo', password, display_name: 'Demo User', email: 'demo@example.com', roles: ['admin'] }];
-  }
-  const secret = options.jwtSecret ?? process.env.DTM_MOCK_JWT_SECRET;
-  const auth = new Auth({
-    users,
-    accessTtlSeconds: options.accessTokenTtlSeconds ?? 900,
-    refreshTtlSeconds: options.refreshTokenTtlSeconds ?? 7 * 86_400,
-    secret: secret ? new TextEncoder().encode(secret) : randomBytes(32),
-    now,
-  });
-
-  const store = new Store(now);
-  const stored = options.dataFile === undefined ? undefined : await readSnapshot(options.dataFile);
-  if (stored) store.load(stored);
-  // Continues the saved feed (cursors stay valid), or starts a new epoch; the seed's writes are its first changes.
-  const changes = stored ? ChangeFeed.restore(stored.changes, store) : new ChangeFeed();
-  store.onRecord = changes.record;
-  if (!stored) seed(store, { tasks: options.tasks ?? 300, seed: options.seed ?? 1, now: now() });
-  const dataFile = (): DataFile => ({ ...store.snapshot(), changes: changes.snapshot() });
-  let saver: Saver | undefined;
-  if (options.dataFile !== undefined) {
-    const file = options.dataFile;
-    saver = new Saver(file, dataFile, {
-      onError: (error) => {
-        process.stderr.write(`dtm-mock: could not save ${file}: ${(error as Error).message}\n`);
-      },
-    });
-    store.onChange = () => {
-      saver?.schedule();
-    };
-    // The first save happens now, so a data file that cannot be written stops the start.
-    if (!stored) {
-      await writeAtomically(file, JSON.stringify(dataFile())).catch((error: unknown) => {
-        throw new Error(`cannot write the data file ${file}: ${(error as Error).message}`);
-      });
-    }
-  }
+  const { store, changes, auth, users, generatedPassword, dataFileLoaded, saver } = await openState(options, now);
 
   const idempotency = new IdempotencyCache();
   const limiter = new RateLimiter();
@@ -397,6 +358,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port,
     users,
     generatedPassword,
+    dataFileLoaded,
     taskCount: () => store.taskCount,
     longPolls: () => changes.waiting,
     contractReloads: () => watcher?.reloads ?? 0,
