@@ -1,22 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { Socket } from 'node:net';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
 import { loadContract } from '../../contract/operations.js';
 import { type Faults, RateLimiter, noFaults, parseFaults } from '../../faults.js';
 import { findSpecPath } from '../../spec.js';
+import { buildApp } from './app.js';
 import { Auth, type MockUser } from './auth.js';
 import { ChangeFeed } from './changes.js';
-import type { Context, Handler, Reply } from './handlers/context.js';
-import { handlers } from './handlers/index.js';
-import { IdempotencyCache, type StoredReply } from './idempotency.js';
+import { IdempotencyCache } from './idempotency.js';
+import { Listener } from './listener.js';
 import { type DataFile, Saver, readSnapshot, writeAtomically } from './persistence.js';
-import { HttpProblem } from './problems.js';
 import { seed } from './seed.js';
 import { Store } from './store.js';
-import type { OperationId, User } from './types.js';
 import { buildRequestCheckers } from './validation.js';
 
 export interface MockServerOptions {
@@ -69,34 +64,6 @@ export interface RunningMockServer {
   flush(): Promise<void>;
   /** Saves, closes every connection and stops listening. Safe to call more than once. */
   stop(): Promise<void>;
-}
-
-const adminPrefix = '/__admin';
-const maxDownMs = 600_000;
-
-function requestIdOf(request: FastifyRequest): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID()}`;
-}
-
-function sendProblem(reply: FastifyReply, error: HttpProblem, requestId: string, instance: string): FastifyReply {
-  return reply
-    .code(error.status)
-    .headers(error.headers)
-    .header('content-type', 'application/problem+json')
-    .send(JSON.stringify(error.toProblem(requestId, instance)));
-}
-
-/** Maps what Fastify itself rejects (bad JSON, wrong media type, too large) onto the contract's 400. */
-function frameworkProblem(error: { statusCode?: number; code?: string; message: string }): HttpProblem {
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new HttpProblem(400, 'The request body must be JSON: send Content-Type: application/json.');
-  }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HttpProblem(400, 'The request body is too large (limit 10 MB).');
-  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return new HttpProblem(400, `The request could not be read: ${error.message}.`);
-  }
-  return new HttpProblem(500, 'The mock server failed unexpectedly; see its console output.');
 }
 
 /**
@@ -153,220 +120,38 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
   }
 
-  const idempotency = new IdempotencyCache();
-  const limiter = new RateLimiter();
   let faults: Faults = { ...noFaults, ...parseFaults(options.faults ?? {}) };
-  const startedAt = Date.now();
-  const sockets = new Set<Socket>();
-  let server!: Server;
-  const app = Fastify({
-    bodyLimit: 10 * 1024 * 1024,
-    serverFactory: (handler) => {
-      server = createServer((request: IncomingMessage, response: ServerResponse) => {
-        handler(request, response);
-      });
-      server.on('connection', (socket) => {
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-      });
-      return server;
-    },
-  });
-
-  app.decorateRequest('requestId', '');
-  app.addHook('onRequest', async (request, reply) => {
-    const requestId = requestIdOf(request);
-    (request as FastifyRequest & { requestId: string }).requestId = requestId;
-    void reply.header('x-request-id', requestId);
-    if (request.url.startsWith(adminPrefix)) return;
-    if (faults.dropRate > 0 && Math.random() < faults.dropRate) {
-      request.raw.socket.destroy();
-      reply.hijack();
-      return;
-    }
-    const delay = faults.latencyMs + (faults.jitterMs > 0 ? Math.random() * faults.jitterMs : 0);
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (faults.rateLimit > 0) {
-      const wait = limiter.take(faults.rateLimit, Date.now());
-      if (wait > 0) {
-        const limited = new HttpProblem(429, `Rate limit of ${faults.rateLimit} requests per second reached; retry after ${wait} s.`, {
-          headers: { 'retry-after': String(wait) },
-        });
-        return sendProblem(reply, limited, requestId, request.url);
-      }
-    }
-    if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
-      const status = faults.errorStatuses[Math.floor(Math.random() * faults.errorStatuses.length)] ?? 500;
-      const injected = new HttpProblem(status, `Injected fault: the mock answers ${status} to ${Math.round(faults.errorRate * 100)}% of requests.`, {
-        headers: status === 503 ? { 'retry-after': '1' } : {},
-      });
-      return sendProblem(reply, injected, requestId, request.url);
-    }
-  });
-
-  if (options.log) {
-    const log = options.log;
-    app.addHook('onResponse', async (request, reply) => {
-      log(`${request.method} ${request.url.split('?')[0] ?? ''} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
-    });
-  }
-
-  app.setErrorHandler((error, request, reply) => {
-    const requestId = (request as FastifyRequest & { requestId: string }).requestId;
-    const known = error instanceof HttpProblem ? error : frameworkProblem(error as { statusCode?: number; code?: string; message: string });
-    if (known.status >= 500 && !(error instanceof HttpProblem)) process.stderr.write(`dtm-mock: ${String(error)}\n`);
-    return sendProblem(reply, known, requestId, request.url);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      new HttpProblem(404, `${request.method} ${request.url.split('?')[0] ?? ''} is not an operation of the DTM API.`),
-      (request as FastifyRequest & { requestId: string }).requestId,
-      request.url,
-    ),
-  );
-
-  for (const operation of operations) {
-    const operationId = operation.operationId as OperationId;
-    const handler = (handlers as Partial<Record<string, Handler>>)[operationId];
-    const check = checkers.get(operationId);
-    if (!handler || !check) throw new Error(`openapi.yaml has ${operationId}, which the stateful mock does not implement`);
-    const takesKey = operation.parameters.some((parameter) => parameter.name === 'Idempotency-Key');
-    const writes = operation.method !== 'GET';
-    app.route({
-      method: operation.method,
-      url: operation.path.replace(/\{(\w+)\}/g, ':$1'),
-      handler: async (request, reply) => {
-        const requestId = (request as FastifyRequest & { requestId: string }).requestId;
-        let user: User | undefined;
-        if (operation.secured) {
-          user = await auth.authenticate(request.headers.authorization);
-          if (writes && operationId !== 'logout' && !user.roles.some((role) => role !== 'viewer')) {
-            throw new HttpProblem(403, `${user.username} may only read (role viewer); ${operationId} changes data.`);
-          }
-        }
-        const checked = check({
-          params: request.params as Record<string, string>,
-          query: request.query as Record<string, string | string[] | undefined>,
-          headers: request.headers,
-          body: request.body,
-          hasBody: request.body !== undefined && request.body !== null,
-        });
-        const key = takesKey ? checked.headers['idempotency-key'] : undefined;
-        const scope = `${user?.username ?? ''}\u0000${operationId}`;
-        const fingerprint = key === undefined ? '' : IdempotencyCache.fingerprint(request.method, request.url, checked.body);
-        if (key !== undefined) {
-          const replay = idempotency.lookup(scope, key, fingerprint, Date.now());
-          if (replay) return send(reply, replay, true);
-        }
-        // The response closes early only when the client goes away: that ends a long-poll.
-        const gone = new AbortController();
-        reply.raw.once('close', () => {
-          gone.abort();
-        });
-        const context: Context = { operationId, user, ...checked, store, changes, auth, startedAt, requestId, signal: gone.signal };
-        let result: Reply;
-        try {
-          result = await handler(context);
-        } catch (error) {
-          if (!(error instanceof HttpProblem) || key === undefined || error.status >= 500) throw error;
-          // A client error is the answer to this key too.
-          const stored: StoredReply = {
-            status: error.status,
-            headers: { ...error.headers, 'content-type': 'application/problem+json' },
-            body: JSON.stringify(error.toProblem(requestId, request.url)),
-          };
-          idempotency.remember(scope, key, fingerprint, stored, Date.now());
-          return send(reply, stored, false);
-        }
-        if (result.stream) {
-          return reply.code(result.status).header('content-type', result.stream.contentType).send(result.stream.body);
-        }
-        const headers: Record<string, string> = {};
-        if (result.etag !== undefined) headers.etag = result.etag;
-        if (result.location !== undefined) headers.location = result.location;
-        if (result.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-        const stored: StoredReply = {
-          status: result.status,
-          headers,
-          body: result.body === undefined ? undefined : JSON.stringify(result.body),
-        };
-        if (key !== undefined) idempotency.remember(scope, key, fingerprint, stored, Date.now());
-        return send(reply, stored, false);
-      },
-    });
-  }
-
-  function send(reply: FastifyReply, stored: StoredReply, replayed: boolean): FastifyReply {
-    void reply.code(stored.status).headers(stored.headers);
-    if (replayed) void reply.header('idempotent-replayed', 'true');
-    return stored.body === undefined ? reply.send() : reply.send(stored.body);
-  }
-
-  // ---- admin: outside the contract ------------------------------------------
   let upTimer: NodeJS.Timeout | undefined;
-  app.get(`${adminPrefix}/faults`, (_request, reply) => reply.send(faults));
-  app.put(`${adminPrefix}/faults`, async (request, reply) => {
-    const body: unknown = request.body ?? {};
-    // A list or a scalar goes to parseFaults whole, which answers that it must be an object.
-    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-    const { downForMs, ...rest } = isObject ? (body as Record<string, unknown>) : {};
-    let change: Partial<Faults>;
-    try {
-      change = parseFaults(isObject ? rest : body);
-      if (change.down === true && (typeof downForMs !== 'number' || !(downForMs > 0 && downForMs <= maxDownMs))) {
-        throw new Error(`"down": true needs "downForMs" from 1 to ${maxDownMs}: over HTTP, the server must come back by itself`);
-      }
-    } catch (error) {
-      const requestId = (request as FastifyRequest & { requestId: string }).requestId;
-      return sendProblem(reply, new HttpProblem(400, (error as Error).message), requestId, request.url);
-    }
-    if (change.down === true) {
-      const { down: _down, ...others } = change;
-      faults = { ...faults, ...others };
-      // Answer first, then go down.
-      void reply.code(202).send({ ...faults, down: true, downForMs });
-      setImmediate(() => {
+  const listener = new Listener();
+  const app = buildApp({
+    operations,
+    checkers,
+    store,
+    changes,
+    auth,
+    idempotency: new IdempotencyCache(),
+    startedAt: Date.now(),
+    limiter: new RateLimiter(),
+    log: options.log,
+    serverFactory: listener.factory,
+    faults: {
+      current: () => faults,
+      change: (change) => {
+        faults = { ...faults, ...change };
+      },
+      goDownFor: (ms) => {
         void running.setFaults({ down: true }).then(() => {
-          upTimer = setTimeout(() => void running.setFaults({ down: false }), downForMs as number);
+          upTimer = setTimeout(() => void running.setFaults({ down: false }), ms);
         });
-      });
-      return reply;
-    }
-    faults = { ...faults, ...change };
-    return faults;
-  });
-  app.delete(`${adminPrefix}/faults`, (_request, reply) => {
-    faults = { ...noFaults };
-    return reply.send(faults);
+      },
+    },
   });
 
   await app.ready();
   const host = options.host ?? '127.0.0.1';
-  const listen = (port: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  await listen(options.port ?? 0);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  await listener.listen(options.port ?? 0, host);
+  const port = listener.port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-
-  const closeListener = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (!server.listening) {
-        resolve();
-        return;
-      }
-      server.close(() => {
-        resolve();
-      });
-      for (const socket of sockets) socket.destroy();
-    });
 
   let stopping: Promise<void> | undefined;
   const running: RunningMockServer = {
@@ -381,17 +166,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       const next = { ...faults, ...parseFaults(change) };
       const wasDown = faults.down;
       faults = next;
-      if (next.down && !wasDown) await closeListener();
+      if (next.down && !wasDown) await listener.close();
       if (!next.down && wasDown && !stopping) {
         clearTimeout(upTimer);
-        await listen(port);
+        await listener.listen(port, host);
       }
     },
     flush: async () => saver?.flush(),
     stop() {
       stopping ??= (async () => {
         clearTimeout(upTimer);
-        await closeListener();
+        await listener.close();
         await app.close();
         await saver?.flush();
       })();
