@@ -24,6 +24,8 @@ Stateful engine:
       --data <file>        keep the data in this JSON file (loaded at start, saved atomically)
       --token-ttl <s>      access token lifetime in seconds (default 900)
       --refresh-ttl <s>    refresh token lifetime in seconds (default 604800)
+      --cors-origin <o>    let browser apps call only from this origin (repeat it, or a comma
+                           list; default any origin)
   Faults (off by default; change them at run time with PUT /__admin/faults):
       --latency <ms>       add this delay to every answer
       --jitter <ms>        add up to this much more, at random
@@ -52,6 +54,16 @@ function integer(name: string, value: string | undefined, max = Number.MAX_SAFE_
   return number;
 }
 
+/** --cors-origin values: each may be a comma list; none means any origin. */
+function origins(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const list = values.flatMap((value) => value.split(',')).map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) fail(`--cors-origin must be an origin like http://localhost:5173, got "${origin}"`);
+  }
+  return list;
+}
+
 function share(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
         data: { type: 'string' },
         'token-ttl': { type: 'string' },
         'refresh-ttl': { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
         latency: { type: 'string' },
         jitter: { type: 'string' },
         'error-rate': { type: 'string' },
@@ -112,6 +125,7 @@ async function main(): Promise<void> {
     set('errorRate', share('error-rate', values['error-rate']));
     set('rateLimit', integer('rate-limit', values['rate-limit']));
     set('dropRate', share('drop-rate', values['drop-rate']));
+    const corsOrigin = origins(values['cors-origin']);
     const server = await startMockServer({
       port: integer('port', values.port, 65535) ?? 8000,
       host: values.host,
@@ -120,6 +134,7 @@ async function main(): Promise<void> {
       dataFile: values.data,
       accessTokenTtlSeconds: integer('token-ttl', values['token-ttl']),
       refreshTokenTtlSeconds: integer('refresh-ttl', values['refresh-ttl']),
+      corsOrigin,
       faults,
       log: values.quiet ? undefined : (line) => process.stdout.write(`${line}\n`),
     });
@@ -134,6 +149,7 @@ async function main(): Promise<void> {
         `  data:    ${server.taskCount()} tasks ${values.data ? `in ${values.data}` : 'in memory (--data FILE keeps them)'}\n` +
         `  log in:  username "${demo?.username ?? 'demo'}", ${password}\n` +
         `  use dtm: export DTM_API_URL=${server.url}; dtm auth login --username ${demo?.username ?? 'demo'}\n` +
+        `  cors:    ${corsOrigin === undefined || corsOrigin.includes('*') ? 'any origin' : corsOrigin.join(', ')} (--cors-origin restricts it)\n` +
         `  faults:  ${active.length > 0 ? active.join(', ') : 'none'} (change them with PUT ${server.url}/__admin/faults)\n` +
         `Press Ctrl-C to stop.\n`;
   }

@@ -36,6 +36,11 @@ export interface MockServerOptions {
   jwtSecret?: string;
   /** Keep the data in this JSON file: loaded at start, saved atomically after each change. */
   dataFile?: string;
+  /**
+   * The origins a browser app may call from (CORS), e.g. `http://localhost:5173`; default `*`,
+   * any origin.
+   */
+  corsOrigin?: string | readonly string[];
   /** Faults to inject from the start (all off by default). */
   faults?: Partial<Faults>;
   /** Print one line per request (method, path, status, time; never headers or bodies). */
@@ -133,6 +138,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     startedAt: Date.now(),
     limiter: new RateLimiter(),
     log: options.log,
+    corsOrigin: options.corsOrigin ?? '*',
     serverFactory: listener.factory,
     faults: {
       current: () => faults,
