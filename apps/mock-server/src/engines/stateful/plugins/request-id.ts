@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyPluginCallback } from 'fastify';
 import { unencapsulated } from './unencapsulated.js';
 
 declare module 'fastify' {
@@ -9,7 +10,8 @@ declare module 'fastify' {
   }
 }
 
-function requestIdOf(request: FastifyRequest): string {
+/** The client's X-Request-Id when it is sane, else a new id. */
+export function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID()}`;
 }
