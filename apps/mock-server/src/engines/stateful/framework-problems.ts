@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestIdOf } from './plugins/request-id.js';
@@ -59,7 +59,9 @@ function clientProblem(error: NodeJS.ErrnoException): HttpProblem {
 export function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   // A reset socket is gone; nothing to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
+  // As node:http does: once an answer has begun on this socket, another cannot be written.
+  const answering = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (socket.writable && answering?.headersSent !== true) {
     const problem = clientProblem(error);
     const requestId = requestIdOf({ headers: {} });
     const body = JSON.stringify(problem.toProblem(requestId));

@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerOptions, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyServerFactory } from 'fastify';
 
@@ -8,11 +8,28 @@ import type { FastifyServerFactory } from 'fastify';
  */
 export class Listener {
   readonly #sockets = new Set<Socket>();
+  readonly #requestTimeoutMs: number;
   #server: Server | undefined;
 
-  /** For Fastify's `serverFactory` option. */
+  /**
+   * @param requestTimeoutMs How long a client may take to send a whole request (headers and
+   * body); then it gets a 408 and the connection closes. Answers may take longer: a long-poll
+   * has been received in full, so it is not cut.
+   */
+  constructor(requestTimeoutMs: number) {
+    this.#requestTimeoutMs = requestTimeoutMs;
+  }
+
+  /** For Fastify's `serverFactory` option (Fastify's own timeout options do not reach such a server). */
   readonly factory: FastifyServerFactory = (handler) => {
-    const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const timeout = this.#requestTimeoutMs;
+    const options: ServerOptions = {
+      requestTimeout: timeout,
+      headersTimeout: timeout,
+      // node:http checks the timeouts this often (30 s by default), so a short timeout needs a short check.
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(timeout / 4))),
+    };
+    const server = createServer(options, (request: IncomingMessage, response: ServerResponse) => {
       handler(request, response);
     });
     server.on('connection', (socket) => {

@@ -41,6 +41,11 @@ export interface MockServerOptions {
    * any origin.
    */
   corsOrigin?: string | readonly string[];
+  /**
+   * Milliseconds a client may take to send a whole request, headers and body (default 10 000);
+   * a request that stops short gets a 408. Long-polls of listChanges are not cut by it.
+   */
+  requestTimeoutMs?: number;
   /** Faults to inject from the start (all off by default). */
   faults?: Partial<Faults>;
   /** Print one line per request (method, path, status, time; never headers or bodies). */
@@ -127,7 +132,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   let faults: Faults = { ...noFaults, ...parseFaults(options.faults ?? {}) };
   let upTimer: NodeJS.Timeout | undefined;
-  const listener = new Listener();
+  const listener = new Listener(options.requestTimeoutMs ?? 10_000);
   const app = buildApp({
     operations,
     checkers,
