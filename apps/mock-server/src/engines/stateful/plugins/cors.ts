@@ -13,7 +13,8 @@ const exposedHeaders = ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idem
 
 /**
  * CORS for browser apps on another origin (e.g. a Vite dev server on http://localhost:5173).
- * Preflights are answered in the first hook, so no fault, auth or route ever sees them.
+ * Preflights are answered in its onRequest hook, registered before the fault hook, so no
+ * fault, auth or route ever sees them.
  */
 export const corsPlugin: FastifyPluginCallback<CorsOptions> = unencapsulated('cors', (app, options, done) => {
   const origin = options.origin;
