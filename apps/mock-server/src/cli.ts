@@ -33,6 +33,8 @@ Stateful engine:
       --refresh-ttl <s>    refresh token lifetime in seconds (default 604800)
       --spec <file>        the contract to serve (default: the package's openapi.yaml)
       --watch              reload the spec's request checks when the file changes
+      --cors-origin <o>    let browser apps call only from this origin (repeat it, or a comma
+                           list; default any origin)
   Faults (off by default; change them at run time with PUT /__admin/faults):
       --latency <ms>       add this delay to every answer
       --jitter <ms>        add up to this much more, at random
@@ -64,6 +66,16 @@ function integer(name: string, value: string | undefined, max = Number.MAX_SAFE_
   const number = Number(value);
   if (!/^\d+$/.test(value) || number > max) fail(`--${name} must be a whole number from 0 to ${max}, got "${value}"`);
   return number;
+}
+
+/** --cors-origin values: each may be a comma list; none means any origin. */
+function origins(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const list = values.flatMap((value) => value.split(',')).map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) fail(`--cors-origin must be an origin like http://localhost:5173, got "${origin}"`);
+  }
+  return list;
 }
 
 function share(name: string, value: string | undefined): number | undefined {
@@ -105,6 +117,7 @@ async function main(): Promise<void> {
         reset: { type: 'boolean', default: false },
         'token-ttl': { type: 'string' },
         'refresh-ttl': { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
         latency: { type: 'string' },
         jitter: { type: 'string' },
         'error-rate': { type: 'string' },
@@ -155,6 +168,7 @@ async function main(): Promise<void> {
     set('rateLimit', integer('rate-limit', values['rate-limit']));
     set('dropRate', share('drop-rate', values['drop-rate']));
     const dataFile = await dataFileOf(values);
+    const corsOrigin = origins(values['cors-origin']);
     const server = await startMockServer({
       port: integer('port', values.port, 65535) ?? 8000,
       host: values.host,
@@ -163,6 +177,7 @@ async function main(): Promise<void> {
       dataFile,
       accessTokenTtlSeconds: integer('token-ttl', values['token-ttl']),
       refreshTokenTtlSeconds: integer('refresh-ttl', values['refresh-ttl']),
+      corsOrigin,
       faults,
       faultSeed: integer('fault-seed', values['fault-seed'], 0xffff_ffff),
       specPath: values.spec,
@@ -188,6 +203,7 @@ async function main(): Promise<void> {
         (values.reset ? `  reset:   the kept data, password and key were deleted; this is fresh demo data\n` : '') +
         `  log in:  username "${demo?.username ?? 'demo'}", ${password}\n` +
         `  use dtm: export DTM_API_URL=${server.url}; dtm auth login --username ${demo?.username ?? 'demo'}\n` +
+        `  cors:    ${corsOrigin === undefined || corsOrigin.includes('*') ? 'any origin' : corsOrigin.join(', ')} (--cors-origin restricts it)\n` +
         `  faults:  ${active.length > 0 ? active.join(', ') : 'none'} (change them with PUT ${server.url}/__admin/faults)\n` +
         `Press Ctrl-C to stop.\n`;
   }

@@ -68,6 +68,7 @@ describe('dtm-mock --help and bad flags', () => {
     [['--fault-seed', 'abc'], /--fault-seed/],
     [['--tasks=-1'], /--tasks/],
     [['--engine', 'nope'], /--engine/],
+    [['--cors-origin', 'localhost:5173/app'], /--cors-origin/],
     [['--bogus'], /--bogus/],
     [['extra'], /extra/],
     [['--memory', '--reset'], /--memory and --reset/],
@@ -181,6 +182,19 @@ describe('dtm-mock (stateful)', () => {
     const list = await fetch(`${url}/api/v1/tasks?limit=1`, { headers: { authorization: `Bearer ${token}` } });
     expect(list.status).toBe(200);
     expect(await list.json()).toMatchObject({ total: 1000, limit: 1, offset: 0 });
+  });
+
+  it('--cors-origin, repeated or a comma list, restricts the origins browsers may call from', async () => {
+    const { child, url } = await start(['--quiet', '--cors-origin', 'http://localhost:5173,https://a.example', '--cors-origin', 'https://b.example']);
+    expect(child.stdout()).toMatch(/^ {2}cors: {4}http:\/\/localhost:5173, https:\/\/a\.example, https:\/\/b\.example /m);
+    const allowOrigin = async (origin: string): Promise<string | null> => {
+      const answer = await fetch(`${url}/api/v1/tasks`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      expect(answer.status).toBe(204);
+      return answer.headers.get('access-control-allow-origin');
+    };
+    expect(await allowOrigin('https://b.example')).toBe('https://b.example');
+    expect(await allowOrigin('http://localhost:5173')).toBe('http://localhost:5173');
+    expect(await allowOrigin('http://localhost:3000')).toBeNull();
   });
 
   it('passes the fault, token and logging flags to the server; SIGINT exits 0', async () => {

@@ -37,7 +37,7 @@ describe('openapi.yaml', () => {
     expect(statuses).toContain('429');
     expect(statuses).toContain('500');
     if (operation.secured) expect(statuses).toContain('401');
-    if (operation.requestBody) expect(statuses).toEqual(expect.arrayContaining(['400', '422']));
+    if (operation.requestBody) expect(statuses).toEqual(expect.arrayContaining(['400', '413', '415', '422']));
     if (operation.path.includes('_id}')) expect(statuses).toContain('404');
     for (const status of statuses.filter((code) => Number(code) >= 400 && Number(code) !== 503)) {
       expect(Object.keys(operation.responses[status]?.content ?? {}), status).toEqual(['application/problem+json']);

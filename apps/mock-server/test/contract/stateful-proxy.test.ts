@@ -716,6 +716,21 @@ describe('the stateful mock through Prism (proxy, --errors): declared errors', (
     expect(need(server, 'server').taskCount()).toBe(before);
   });
 
+  it.each(operations.filter((operation) => operation.requestBody).map((operation) => operation.operationId))(
+    '415 from the mock for %s with a text/plain body, as the operation declares',
+    async (operationId) => {
+      const operation = operationOf(operationId);
+      const params = Object.fromEntries(operation.parameters.filter((p) => p.in === 'path').map((p) => [p.name, 'X-1']));
+      const result = await call(operationId, { params, body: 'x', headers: { 'content-type': 'text/plain' }, direct: true });
+      expect(expectProblem(result, 415).detail).toContain('application/json');
+    },
+  );
+
+  it('413 from the mock for createTask with a body over 10 MB, as the operation declares', async () => {
+    const result = await call('createTask', { body: { title: 'x', description: 'a'.repeat(11 * 1024 * 1024) }, direct: true });
+    expectProblem(result, 413);
+  });
+
   it('403 for a viewer who tries to write; reading is allowed', async () => {
     const viewer = await login('reader', viewerPassword);
     const read = await call('listTasks', { token: viewer.access_token, query: { limit: 1 } });

@@ -1,5 +1,6 @@
 // Shared helpers of the stateful mock's semantics tests: a hand-moved clock, a small fetch
 // client, login, and checks of problem+json answers. Not a test file itself.
+import { request as httpRequest } from 'node:http';
 import { expect } from 'vitest';
 import type { MockUser } from '../../src/engines/stateful/auth.js';
 import { type MockServerOptions, type RunningMockServer, startMockServer } from '../../src/engines/stateful/server.js';
@@ -175,4 +176,32 @@ export async function allTaskPages(api: Api, query: Record<string, string | numb
     items.push(...page.items);
     if (offset + limit >= page.total) return items;
   }
+}
+
+/**
+ * POSTs a task whose Content-Length promises `contentLength` bytes but whose body stops after
+ * `body`; resolves with the answer, rejects when the connection closes without one.
+ */
+export function postShortBody(server: { url: string }, token: string | undefined, contentLength: number, body: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const url = new URL('/api/v1/tasks', server.url);
+    const outgoing = httpRequest(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json', 'content-length': contentLength },
+    });
+    outgoing.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers.set(name, value);
+        outgoing.destroy();
+        const json = (headers.get('content-type') ?? '').includes('json') && text !== '';
+        resolve({ status: response.statusCode ?? 0, headers, text, body: json ? (JSON.parse(text) as unknown) : undefined });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.write(body);
+  });
 }

@@ -291,6 +291,8 @@ const hints: Record<number, string> = {
   409: 'Fetch the current state and try again',
   410: 'Read the change feed again from the beginning (no cursor) and replace the local copy with it',
   412: 'The resource changed since it was read; fetch it again and reapply the change',
+  413: 'The request body is too large for the server; send fewer or smaller records per request',
+  415: 'The server takes JSON bodies only; this is likely a bug in the caller',
   422: 'Fix the fields listed in the error and try again',
   429: 'Wait for the time in Retry-After, then try again',
 };

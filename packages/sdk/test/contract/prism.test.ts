@@ -322,6 +322,9 @@ const errorClasses: Record<number, ApiErrorClass> = {
   409: ConflictError,
   410: CursorExpiredError,
   412: PreconditionFailedError,
+  // Content Too Large, Unsupported Media Type: no class of their own; the hint says what to do.
+  413: ApiError,
+  415: ApiError,
   422: ValidationError,
   429: RateLimitError,
   500: ServerError,

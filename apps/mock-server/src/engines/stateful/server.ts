@@ -1,20 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { Socket } from 'node:net';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { type FaultPlan, type Faults, RateLimiter, decide, noFaults, parseFaultPlan, parseFaults, seededRandom } from '../../faults.js';
+import { type Faults, RateLimiter, noFaults, parseFaults, seededRandom } from '../../faults.js';
 import { findSpecPath } from '../../spec.js';
+import { buildApp } from './app.js';
 import type { MockUser } from './auth.js';
-import type { Context, Handler, Reply } from './handlers/context.js';
-import { handlers } from './handlers/index.js';
-import { IdempotencyCache, type StoredReply } from './idempotency.js';
+import { IdempotencyCache } from './idempotency.js';
+import { Listener } from './listener.js';
 import { type LoadedContract, adoptContract, loadLiveContract, watchContract } from './live-contract.js';
-import { HttpProblem, injectedProblem } from './problems.js';
-import { RequestLog, logEntry } from './request-log.js';
-import { registerRequestLogRoutes } from './request-log-routes.js';
+import { RequestLog } from './request-log.js';
 import { openState } from './state.js';
-import type { OperationId, User } from './types.js';
-import type { RequestChecker } from './validation.js';
 
 export interface MockServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -41,6 +33,16 @@ export interface MockServerOptions {
    * the sessions and the generated password and JWT key. Without it (the default) nothing is kept.
    */
   dataFile?: string;
+  /**
+   * The origins a browser app may call from (CORS), e.g. `http://localhost:5173`; default `*`,
+   * any origin.
+   */
+  corsOrigin?: string | readonly string[];
+  /**
+   * Milliseconds a client may take to send a whole request, headers and body (default 10 000);
+   * a request that stops short gets a 408. Long-polls of listChanges are not cut by it.
+   */
+  requestTimeoutMs?: number;
   /** Faults to inject from the start (all off by default). */
   faults?: Partial<Faults>;
   /** Seed of the faults' random choices (errorRate, dropRate, jitter), so a run can be replayed; default random. */
@@ -81,34 +83,6 @@ export interface RunningMockServer {
   stop(): Promise<void>;
 }
 
-const adminPrefix = '/__admin';
-const maxDownMs = 600_000;
-
-function requestIdOf(request: FastifyRequest): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID()}`;
-}
-
-function sendProblem(reply: FastifyReply, error: HttpProblem, requestId: string, instance: string): FastifyReply {
-  return reply
-    .code(error.status)
-    .headers(error.headers)
-    .header('content-type', 'application/problem+json')
-    .send(JSON.stringify(error.toProblem(requestId, instance)));
-}
-
-/** Maps what Fastify itself rejects (bad JSON, wrong media type, too large) onto the contract's 400. */
-function frameworkProblem(error: { statusCode?: number; code?: string; message: string }): HttpProblem {
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new HttpProblem(400, 'The request body must be JSON: send Content-Type: application/json.');
-  }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HttpProblem(400, 'The request body is too large (limit 10 MB).');
-  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return new HttpProblem(400, `The request could not be read: ${error.message}.`);
-  }
-  return new HttpProblem(500, 'The mock server failed unexpectedly; see its console output.');
-}
-
 /**
  * Starts the stateful DTM mock: every operation of openapi.yaml with real semantics,
  * real JWT auth, demo data, optional persistence and fault injection.
@@ -117,207 +91,35 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const now = options.now ?? (() => new Date());
   const specPath = options.specPath ?? findSpecPath();
   let contract: LoadedContract = loadLiveContract(specPath);
-
   const { store, changes, auth, users, generatedPassword, dataFileLoaded, saver } = await openState(options, now);
 
-  const idempotency = new IdempotencyCache();
-  const limiter = new RateLimiter();
-  const random = options.faultSeed === undefined ? Math.random : seededRandom(options.faultSeed);
-  const requests = new RequestLog();
   let faults: Faults = { ...noFaults, ...parseFaults(options.faults ?? {}) };
-  const startedAt = Date.now();
-  const sockets = new Set<Socket>();
-  let server!: Server;
-  const app = Fastify({
-    bodyLimit: 10 * 1024 * 1024,
-    serverFactory: (handler) => {
-      server = createServer((request: IncomingMessage, response: ServerResponse) => {
-        handler(request, response);
-      });
-      server.on('connection', (socket) => {
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-      });
-      return server;
-    },
-  });
-
-  app.decorateRequest('requestId', '');
-  app.decorateRequest('faultPlan', undefined);
-  app.addHook('onRequest', async (request, reply) => {
-    const requestId = requestIdOf(request);
-    (request as FastifyRequest & { requestId: string }).requestId = requestId;
-    void reply.header('x-request-id', requestId);
-    if (request.url.startsWith(adminPrefix)) return;
-    const operationId = (request.routeOptions.config as { operationId?: string }).operationId;
-    let plan: FaultPlan | undefined;
-    try {
-      plan = parseFaultPlan(request.headers, operationId === undefined ? undefined : contract.statuses.get(operationId));
-    } catch (error) {
-      return sendProblem(reply, new HttpProblem(400, (error as Error).message), requestId, request.url);
-    }
-    (request as FastifyRequest & { faultPlan?: FaultPlan }).faultPlan = plan;
-    const decision = decide(faults, plan, random);
-    if (decision.drop) {
-      requests.record(logEntry(request, null, 0, plan));
-      request.raw.socket.destroy();
-      reply.hijack();
-      return;
-    }
-    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
-    if (faults.rateLimit > 0) {
-      const wait = limiter.take(faults.rateLimit, Date.now());
-      if (wait > 0) {
-        const limited = new HttpProblem(429, `Rate limit of ${faults.rateLimit} requests per second reached; retry after ${wait} s.`, {
-          headers: { 'retry-after': String(wait) },
-        });
-        return sendProblem(reply, limited, requestId, request.url);
-      }
-    }
-    if (decision.error) return sendProblem(reply, injectedProblem(decision.error.status, decision.error.detail), requestId, request.url);
-  });
-
-  const log = options.log;
-  app.addHook('onResponse', async (request, reply) => {
-    log?.(`${request.method} ${request.url.split('?')[0] ?? ''} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
-    if (request.url.startsWith(adminPrefix)) return;
-    const plan = (request as FastifyRequest & { faultPlan?: FaultPlan }).faultPlan;
-    requests.record(logEntry(request, reply.statusCode, reply.elapsedTime, plan));
-  });
-
-  app.setErrorHandler((error, request, reply) => {
-    const requestId = (request as FastifyRequest & { requestId: string }).requestId;
-    const known = error instanceof HttpProblem ? error : frameworkProblem(error as { statusCode?: number; code?: string; message: string });
-    if (known.status >= 500 && !(error instanceof HttpProblem)) process.stderr.write(`dtm-mock: ${String(error)}\n`);
-    return sendProblem(reply, known, requestId, request.url);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      new HttpProblem(404, `${request.method} ${request.url.split('?')[0] ?? ''} is not an operation of the DTM API.`),
-      (request as FastifyRequest & { requestId: string }).requestId,
-      request.url,
-    ),
-  );
-
-  for (const operation of contract.operations) {
-    const operationId = operation.operationId as OperationId;
-    const handler = (handlers as Partial<Record<string, Handler>>)[operationId];
-    if (!handler || !contract.checkers.has(operationId)) {
-      throw new Error(`openapi.yaml has ${operationId}, which the stateful mock does not implement`);
-    }
-    const takesKey = operation.parameters.some((parameter) => parameter.name === 'Idempotency-Key');
-    const writes = operation.method !== 'GET';
-    app.route({
-      method: operation.method,
-      url: operation.path.replace(/\{(\w+)\}/g, ':$1'),
-      config: { operationId },
-      handler: async (request, reply) => {
-        const requestId = (request as FastifyRequest & { requestId: string }).requestId;
-        let user: User | undefined;
-        if (operation.secured) {
-          user = await auth.authenticate(request.headers.authorization);
-          if (writes && operationId !== 'logout' && !user.roles.some((role) => role !== 'viewer')) {
-            throw new HttpProblem(403, `${user.username} may only read (role viewer); ${operationId} changes data.`);
-          }
-        }
-        // Looked up per request: `watch` swaps the contract while the server runs.
-        const check = contract.checkers.get(operationId) as RequestChecker;
-        const checked = check({
-          params: request.params as Record<string, string>,
-          query: request.query as Record<string, string | string[] | undefined>,
-          headers: request.headers,
-          body: request.body,
-          hasBody: request.body !== undefined && request.body !== null,
-        });
-        const key = takesKey ? checked.headers['idempotency-key'] : undefined;
-        const scope = `${user?.username ?? ''}\u0000${operationId}`;
-        const fingerprint = key === undefined ? '' : IdempotencyCache.fingerprint(request.method, request.url, checked.body);
-        if (key !== undefined) {
-          const replay = idempotency.lookup(scope, key, fingerprint, Date.now());
-          if (replay) return send(reply, replay, true);
-        }
-        // The response closes early only when the client goes away: that ends a long-poll.
-        const gone = new AbortController();
-        reply.raw.once('close', () => {
-          gone.abort();
-        });
-        const context: Context = { operationId, user, ...checked, store, changes, auth, startedAt, requestId, signal: gone.signal };
-        let result: Reply;
-        try {
-          result = await handler(context);
-        } catch (error) {
-          if (!(error instanceof HttpProblem) || key === undefined || error.status >= 500) throw error;
-          // A client error is the answer to this key too.
-          const stored: StoredReply = {
-            status: error.status,
-            headers: { ...error.headers, 'content-type': 'application/problem+json' },
-            body: JSON.stringify(error.toProblem(requestId, request.url)),
-          };
-          idempotency.remember(scope, key, fingerprint, stored, Date.now());
-          return send(reply, stored, false);
-        }
-        if (result.stream) {
-          return reply.code(result.status).header('content-type', result.stream.contentType).send(result.stream.body);
-        }
-        const headers: Record<string, string> = {};
-        if (result.etag !== undefined) headers.etag = result.etag;
-        if (result.location !== undefined) headers.location = result.location;
-        if (result.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-        const stored: StoredReply = {
-          status: result.status,
-          headers,
-          body: result.body === undefined ? undefined : JSON.stringify(result.body),
-        };
-        if (key !== undefined) idempotency.remember(scope, key, fingerprint, stored, Date.now());
-        return send(reply, stored, false);
-      },
-    });
-  }
-
-  function send(reply: FastifyReply, stored: StoredReply, replayed: boolean): FastifyReply {
-    void reply.code(stored.status).headers(stored.headers);
-    if (replayed) void reply.header('idempotent-replayed', 'true');
-    return stored.body === undefined ? reply.send() : reply.send(stored.body);
-  }
-
-  // ---- admin: outside the contract ------------------------------------------
-  registerRequestLogRoutes(app, adminPrefix, requests);
   let upTimer: NodeJS.Timeout | undefined;
-  app.get(`${adminPrefix}/faults`, (_request, reply) => reply.send(faults));
-  app.put(`${adminPrefix}/faults`, async (request, reply) => {
-    const body: unknown = request.body ?? {};
-    // A list or a scalar goes to parseFaults whole, which answers that it must be an object.
-    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-    const { downForMs, ...rest } = isObject ? (body as Record<string, unknown>) : {};
-    let change: Partial<Faults>;
-    try {
-      change = parseFaults(isObject ? rest : body);
-      if (change.down === true && (typeof downForMs !== 'number' || !(downForMs > 0 && downForMs <= maxDownMs))) {
-        throw new Error(`"down": true needs "downForMs" from 1 to ${maxDownMs}: over HTTP, the server must come back by itself`);
-      }
-    } catch (error) {
-      const requestId = (request as FastifyRequest & { requestId: string }).requestId;
-      return sendProblem(reply, new HttpProblem(400, (error as Error).message), requestId, request.url);
-    }
-    if (change.down === true) {
-      const { down: _down, ...others } = change;
-      faults = { ...faults, ...others };
-      // Answer first, then go down.
-      void reply.code(202).send({ ...faults, down: true, downForMs });
-      setImmediate(() => {
+  const listener = new Listener(options.requestTimeoutMs ?? 10_000);
+  const app = buildApp({
+    contract: () => contract,
+    store,
+    changes,
+    auth,
+    idempotency: new IdempotencyCache(),
+    startedAt: Date.now(),
+    limiter: new RateLimiter(),
+    random: options.faultSeed === undefined ? Math.random : seededRandom(options.faultSeed),
+    requests: new RequestLog(),
+    log: options.log,
+    corsOrigin: options.corsOrigin ?? '*',
+    serverFactory: listener.factory,
+    faults: {
+      current: () => faults,
+      change: (change) => {
+        faults = { ...faults, ...change };
+      },
+      goDownFor: (ms) => {
         void running.setFaults({ down: true }).then(() => {
-          upTimer = setTimeout(() => void running.setFaults({ down: false }), downForMs as number);
+          upTimer = setTimeout(() => void running.setFaults({ down: false }), ms);
         });
-      });
-      return reply;
-    }
-    faults = { ...faults, ...change };
-    return faults;
-  });
-  app.delete(`${adminPrefix}/faults`, (_request, reply) => {
-    faults = { ...noFaults };
-    return reply.send(faults);
+      },
+    },
   });
 
   const report = (line: string): void => void process.stderr.write(`dtm-mock: ${line}\n`);
@@ -327,30 +129,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   await app.ready();
   const host = options.host ?? '127.0.0.1';
-  const listen = (port: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  await listen(options.port ?? 0);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  await listener.listen(options.port ?? 0, host);
+  const port = listener.port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-
-  const closeListener = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (!server.listening) {
-        resolve();
-        return;
-      }
-      server.close(() => {
-        resolve();
-      });
-      for (const socket of sockets) socket.destroy();
-    });
 
   let stopping: Promise<void> | undefined;
   const running: RunningMockServer = {
@@ -367,10 +148,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       const next = { ...faults, ...parseFaults(change) };
       const wasDown = faults.down;
       faults = next;
-      if (next.down && !wasDown) await closeListener();
+      if (next.down && !wasDown) await listener.close();
       if (!next.down && wasDown && !stopping) {
         clearTimeout(upTimer);
-        await listen(port);
+        await listener.listen(port, host);
       }
     },
     flush: async () => saver?.flush(),
@@ -378,7 +159,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       stopping ??= (async () => {
         clearTimeout(upTimer);
         watcher?.close();
-        await closeListener();
+        await listener.close();
         await app.close();
         await saver?.flush();
       })();
