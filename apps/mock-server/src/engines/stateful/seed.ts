@@ -48,6 +48,12 @@ export interface SeedOptions {
  * burndown looks like one.
  */
 export function seed(store: Store, options: SeedOptions): void {
+  store.batch(() => {
+    seedInto(store, options);
+  });
+}
+
+function seedInto(store: Store, options: SeedOptions): void {
   const pick = random(options.seed);
   const choose = <T>(list: readonly T[]): T => list[Math.floor(pick() * list.length)] as T;
   const now = options.now.getTime();

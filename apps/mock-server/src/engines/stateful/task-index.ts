@@ -1,0 +1,121 @@
+import { merged } from './merge.js';
+import { OrderedTasks } from './ordered-tasks.js';
+import { type TaskFilter, taskMatcher } from './task-filter.js';
+import { TaskGroups, hasEqualityFilter } from './task-groups.js';
+import { sortedById, taskComparator } from './task-order.js';
+import type { Task } from './types.js';
+
+// The form toISOString writes, whose text order is time order: what the store itself writes.
+const canonicalTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const sum = (sets: readonly { size: number }[]): number => sets.reduce((total, set) => total + set.size, 0);
+
+/**
+ * The indexes behind listTasks: all tasks in each order the contract can sort by, and the
+ * same per group of tasks that equality filters cannot tell apart (task-groups.ts).
+ *
+ * A page of equality filters merges the matching groups in the wanted order: O(page × log
+ * groups), the total a sum of group sizes. `updated_since` is a range of each group's
+ * updated_at order, so it is counted without a scan too. Only `q` looks at tasks: it tests
+ * the candidates for the total, then either walks the order until the page is full or sorts
+ * the matches, whichever is expected to be cheaper.
+ */
+export class TaskIndex {
+  #all = new OrderedTasks();
+  readonly #groups = new TaskGroups();
+  /** Tasks whose updated_at is not in toISOString's form (only a hand-edited data file has them): no ranges then. */
+  #oddTimes = 0;
+
+  /** Builds every index anew from the tasks, in one pass per order: far cheaper than adding them one at a time. */
+  rebuild(tasks: Task[]): void {
+    const byId = sortedById(tasks);
+    this.#all = new OrderedTasks(byId);
+    this.#groups.rebuild(byId);
+    this.#oddTimes = 0;
+    for (const task of byId) this.#countTime(task, 1);
+  }
+
+  add(task: Task): void {
+    this.#all.add(task);
+    this.#groups.add(task);
+    this.#countTime(task, 1);
+  }
+
+  remove(task: Task): void {
+    this.#all.remove(task);
+    this.#groups.remove(task);
+    this.#countTime(task, -1);
+  }
+
+  replace(previous: Task, next: Task): void {
+    this.#all.replace(previous, next);
+    this.#groups.replace(previous, next);
+    this.#countTime(previous, -1);
+    this.#countTime(next, 1);
+  }
+
+  #countTime(task: Task, change: 1 | -1): void {
+    if (!canonicalTime.test(task.updated_at)) this.#oddTimes += change;
+  }
+
+  /** `updated_since` in toISOString's form, when the updated_at orders can answer it as a range. */
+  #sinceTime(since: string | undefined): string | undefined {
+    if (since === undefined || this.#oddTimes > 0) return undefined;
+    const at = Date.parse(since);
+    const time = Number.isNaN(at) ? undefined : new Date(at).toISOString();
+    return time !== undefined && canonicalTime.test(time) ? time : undefined;
+  }
+
+  /** One page of the tasks matching the filter, in its order, and how many match in all. */
+  query(filter: TaskFilter, offset: number, limit: number): { items: Task[]; total: number } {
+    const sort = filter.sort ?? 'id';
+    const sets = hasEqualityFilter(filter) ? this.#groups.matching(filter) : [this.#all];
+    const inOrder = (): Iterable<Task> => merged(
+      sets.map((set) => set.order(sort).from(0)),
+      taskComparator(sort),
+    );
+    if (filter.updated_since === undefined && filter.q === undefined) {
+      // The sets hold exactly the matches.
+      const items = sets.length === 1 ? (sets[0] as OrderedTasks).order(sort).slice(offset, limit) : take(inOrder(), () => true, offset, limit);
+      return { items, total: sum(sets) };
+    }
+
+    const matches = taskMatcher(filter);
+    const sinceTime = this.#sinceTime(filter.updated_since);
+    const ranges = sinceTime === undefined ? undefined : sets.map((set) => set.updatedSince(sinceTime));
+    const candidates = ranges ?? sets.map((set) => ({ size: set.size, tasks: set.order('id').from(0) }));
+    let found: Task[] | undefined;
+    let total: number;
+    if (filter.q === undefined && ranges !== undefined) total = sum(ranges);
+    else {
+      found = [];
+      for (const { tasks } of candidates) for (const task of tasks) if (matches(task)) found.push(task);
+      total = found.length;
+    }
+    if (total === 0 || offset >= total) return { items: [], total };
+
+    // Walking the order tests about (offset + limit) × size / total tasks; sorting the matches costs total × log(total).
+    const size = sum(sets);
+    const walkCost = (Math.min(offset + limit, total) * size) / total;
+    const sortCost = (found ? 0 : sum(candidates)) + total * Math.log2(total + 1);
+    if (walkCost <= sortCost) return { items: take(inOrder(), matches, offset, limit), total };
+    if (!found) {
+      found = [];
+      for (const { tasks } of candidates) for (const task of tasks) if (matches(task)) found.push(task);
+    }
+    return { items: found.sort(taskComparator(sort)).slice(offset, offset + limit), total };
+  }
+}
+
+/** Up to `limit` matching tasks after the first `offset` matches, in the order given. */
+function take(tasks: Iterable<Task>, matches: (task: Task) => boolean, offset: number, limit: number): Task[] {
+  const items: Task[] = [];
+  if (limit <= 0) return items;
+  let skipped = 0;
+  for (const task of tasks) {
+    if (!matches(task)) continue;
+    if (skipped < offset) skipped++;
+    else if (items.push(task) === limit) break;
+  }
+  return items;
+}
