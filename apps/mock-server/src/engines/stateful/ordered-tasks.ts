@@ -1,14 +1,14 @@
 import { SortedList } from './sorted-list.js';
-import { sortedBy, taskComparator, taskSorts } from './task-order.js';
+import { taskComparator, taskSorts } from './task-order.js';
 import type { Task, TaskSort } from './types.js';
 
 /** A set of tasks kept in every order listTasks can sort by. */
 export class OrderedTasks {
   readonly #orders: Map<TaskSort, SortedList<Task>>;
 
-  /** `tasksById` must be in id order. */
-  constructor(tasksById: readonly Task[] = []) {
-    this.#orders = new Map(taskSorts.map((sort) => [sort, new SortedList(taskComparator(sort), sortedBy(sort, tasksById))]));
+  /** `sorted` gives the tasks in each order (task-order.ts's sortPositions); none for an empty set. */
+  constructor(sorted?: ReadonlyMap<TaskSort, readonly Task[]>) {
+    this.#orders = new Map(taskSorts.map((sort) => [sort, new SortedList(taskComparator(sort), sorted?.get(sort) ?? [])]));
   }
 
   get size(): number {
@@ -32,10 +32,10 @@ export class OrderedTasks {
   }
 
   /** The tasks whose updated_at is `time` or later, given both in toISOString's form (so text order is time order). */
-  updatedSince(time: string): { size: number; tasks: Iterable<Task> } {
+  updatedSince(time: string): { size: number; tasks: () => Iterable<Task> } {
     const order = this.order('updated_at');
     // An empty id sorts before every task with the same updated_at.
     const start = order.rank({ updated_at: time, id: '' } as Task);
-    return { size: order.size - start, tasks: order.from(start) };
+    return { size: order.size - start, tasks: () => order.from(start) };
   }
 }

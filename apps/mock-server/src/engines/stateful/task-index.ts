@@ -2,7 +2,7 @@ import { merged } from './merge.js';
 import { OrderedTasks } from './ordered-tasks.js';
 import { type TaskFilter, taskMatcher } from './task-filter.js';
 import { TaskGroups, hasEqualityFilter } from './task-groups.js';
-import { sortedById, taskComparator } from './task-order.js';
+import { sortPositions, sortedById, taskComparator } from './task-order.js';
 import type { Task } from './types.js';
 
 // The form toISOString writes, whose text order is time order: what the store itself writes.
@@ -29,8 +29,9 @@ export class TaskIndex {
   /** Builds every index anew from the tasks, in one pass per order: far cheaper than adding them one at a time. */
   rebuild(tasks: Task[]): void {
     const byId = sortedById(tasks);
-    this.#all = new OrderedTasks(byId);
-    this.#groups.rebuild(byId);
+    const positions = sortPositions(byId);
+    this.#all = new OrderedTasks(new Map([...positions].map(([sort, order]) => [sort, Array.from(order, (at) => byId[at] as Task)])));
+    this.#groups.rebuild(byId, positions);
     this.#oddTimes = 0;
     for (const task of byId) this.#countTime(task, 1);
   }
@@ -69,40 +70,35 @@ export class TaskIndex {
   /** One page of the tasks matching the filter, in its order, and how many match in all. */
   query(filter: TaskFilter, offset: number, limit: number): { items: Task[]; total: number } {
     const sort = filter.sort ?? 'id';
-    const sets = hasEqualityFilter(filter) ? this.#groups.matching(filter) : [this.#all];
+    const { sets, size } = hasEqualityFilter(filter) ? this.#groups.matching(filter) : { sets: [this.#all], size: this.#all.size };
     const inOrder = (): Iterable<Task> => merged(
       sets.map((set) => set.order(sort).from(0)),
       taskComparator(sort),
     );
-    if (filter.updated_since === undefined && filter.q === undefined) {
+    if (filter.updated_since === undefined && filter.q === undefined && filter.assignee === undefined) {
       // The sets hold exactly the matches.
-      const items = sets.length === 1 ? (sets[0] as OrderedTasks).order(sort).slice(offset, limit) : take(inOrder(), () => true, offset, limit);
-      return { items, total: sum(sets) };
+      const only = sets.length === 1 ? sets[0] : undefined;
+      return { items: only ? only.order(sort).slice(offset, limit) : take(inOrder(), () => true, offset, limit), total: size };
     }
 
     const matches = taskMatcher(filter);
     const sinceTime = this.#sinceTime(filter.updated_since);
     const ranges = sinceTime === undefined ? undefined : sets.map((set) => set.updatedSince(sinceTime));
-    const candidates = ranges ?? sets.map((set) => ({ size: set.size, tasks: set.order('id').from(0) }));
+    const candidates = ranges ?? sets.map((set) => ({ size: set.size, tasks: () => set.order('id').from(0) }));
+    const collect = (): Task[] => candidates.flatMap(({ tasks }) => [...tasks()].filter(matches));
     let found: Task[] | undefined;
-    let total: number;
-    if (filter.q === undefined && ranges !== undefined) total = sum(ranges);
-    else {
-      found = [];
-      for (const { tasks } of candidates) for (const task of tasks) if (matches(task)) found.push(task);
+    let total = size;
+    if (filter.q !== undefined || (filter.updated_since !== undefined && (ranges === undefined || filter.assignee !== undefined))) {
+      found = collect();
       total = found.length;
-    }
+    } else if (ranges !== undefined) total = sum(ranges);
     if (total === 0 || offset >= total) return { items: [], total };
 
-    // Walking the order tests about (offset + limit) × size / total tasks; sorting the matches costs total × log(total).
-    const size = sum(sets);
-    const walkCost = (Math.min(offset + limit, total) * size) / total;
+    // Walking the order tests about (offset + limit) × walked / total tasks; sorting the matches costs total × log(total).
+    const walkCost = (Math.min(offset + limit, total) * sum(sets)) / total;
     const sortCost = (found ? 0 : sum(candidates)) + total * Math.log2(total + 1);
     if (walkCost <= sortCost) return { items: take(inOrder(), matches, offset, limit), total };
-    if (!found) {
-      found = [];
-      for (const { tasks } of candidates) for (const task of tasks) if (matches(task)) found.push(task);
-    }
+    found ??= collect();
     return { items: found.sort(taskComparator(sort)).slice(offset, offset + limit), total };
   }
 }

@@ -58,11 +58,6 @@ export function taskComparator(sort: TaskSort): Compare {
   return (a, b) => byKey(a, b) || byId(a, b);
 }
 
-const keyOf = (sort: TaskSort): ((task: Task) => string | null) => {
-  const key = (sort.startsWith('-') ? sort.slice(1) : sort) as SortKey;
-  return (task) => task[key];
-};
-
 /** Sorts tasks by id, leaving them alone when they already are (as the store keeps them). */
 export function sortedById(tasks: Task[]): Task[] {
   for (let index = 1; index < tasks.length; index++) {
@@ -71,29 +66,67 @@ export function sortedById(tasks: Task[]): Task[] {
   return tasks;
 }
 
+/** Every sort order of the tasks (given in id order), as positions into `tasksById`. */
+export type SortPositions = Map<TaskSort, Int32Array>;
+
 /**
- * The tasks (given in id order) in a sort's order, without comparing every pair: tasks are
- * grouped by the sort's field in id order, and only one task per distinct value is sorted.
- * That is the comparator's order as long as distinct values never compare equal (titles
- * that collate alike could); then it sorts them all.
+ * Every order of the tasks without comparing every pair: each distinct value of a field gets
+ * a rank, only one task per distinct value is sorted, and a counting sort by rank (stable, so
+ * ties stay in id order) places the rest. That is the comparator's order as long as distinct
+ * values never compare equal (titles that collate alike could); then those orders sort all.
  */
-export function sortedBy(sort: TaskSort, tasksById: readonly Task[]): Task[] {
-  if (sort === 'id') return [...tasksById];
-  if (sort === '-id') return [...tasksById].reverse();
-  const key = keyOf(sort);
-  const groups = new Map<string | null, Task[]>();
-  for (const task of tasksById) {
-    const value = key(task);
-    const group = groups.get(value);
-    if (group) group.push(task);
-    else groups.set(value, [task]);
+export function sortPositions(tasksById: readonly Task[]): SortPositions {
+  const count = tasksById.length;
+  const identity = Int32Array.from({ length: count }, (_, index) => index);
+  const positions: SortPositions = new Map([
+    ['id', identity],
+    ['-id', identity.slice().reverse()],
+  ]);
+  for (const key of ['title', 'status', 'priority', 'due_date', 'created_at', 'updated_at'] as const) {
+    const rankOf = new Int32Array(count);
+    const ranks = new Map<string | null, number>();
+    const samples: Task[] = [];
+    for (let index = 0; index < count; index++) {
+      const task = tasksById[index] as Task;
+      let rank = ranks.get(task[key]);
+      if (rank === undefined) {
+        rank = samples.length;
+        ranks.set(task[key], rank);
+        samples.push(task);
+      }
+      rankOf[index] = rank;
+    }
+    for (const sort of [key, `-${key}`] as const) positions.set(sort, countingSort(sort, tasksById, rankOf, samples));
   }
+  return positions;
+}
+
+function countingSort(sort: TaskSort, tasksById: readonly Task[], rankOf: Int32Array, samples: readonly Task[]): Int32Array {
   const byKey = keyComparator(sort);
-  const ordered = [...groups.values()].sort((a, b) => byKey(a[0] as Task, b[0] as Task));
-  for (let index = 1; index < ordered.length; index++) {
-    if (byKey((ordered[index - 1] as Task[])[0] as Task, (ordered[index] as Task[])[0] as Task) === 0) {
-      return [...tasksById].sort(taskComparator(sort));
+  const order = samples.map((_, rank) => rank).sort((a, b) => byKey(samples[a] as Task, samples[b] as Task));
+  for (let index = 1; index < order.length; index++) {
+    if (byKey(samples[order[index - 1] as number] as Task, samples[order[index] as number] as Task) === 0) {
+      const compare = taskComparator(sort);
+      return Int32Array.from(tasksById.map((_, position) => position).sort((a, b) => compare(tasksById[a] as Task, tasksById[b] as Task)));
     }
   }
-  return ordered.flat();
+  // starts[slot]: where the tasks of the slot-th value in sort order go next.
+  const slotOf = new Int32Array(samples.length);
+  order.forEach((rank, slot) => {
+    slotOf[rank] = slot;
+  });
+  const starts = new Int32Array(samples.length + 1);
+  for (const rank of rankOf) {
+    const next = (slotOf[rank] as number) + 1;
+    starts[next] = (starts[next] as number) + 1;
+  }
+  for (let slot = 1; slot <= samples.length; slot++) starts[slot] = (starts[slot] as number) + (starts[slot - 1] as number);
+  const sorted = new Int32Array(rankOf.length);
+  rankOf.forEach((rank, position) => {
+    const slot = slotOf[rank] as number;
+    const at = starts[slot] as number;
+    sorted[at] = position;
+    starts[slot] = at + 1;
+  });
+  return sorted;
 }
