@@ -72,6 +72,10 @@ function checkIfMatch(resource: { id: string; version: number }, ifMatch: string
   );
 }
 
+// One frozen empty list for every record that has none: millions of them at a large seed.
+const noChanges = Object.freeze([]) as unknown as FieldChange[];
+const noTags = Object.freeze([]) as unknown as string[];
+
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 function page<T>(all: T[], window: Window): Page<T> {
@@ -101,7 +105,8 @@ export class Store {
   readonly #tasks = new Map<string, Task>();
   /** The tasks again, in every order and group a list page needs (task-index.ts); stale while `#batching`. */
   readonly #index = new TaskIndex();
-  #batching = false;
+  /** While a batch runs: the latest change of each record it wrote, by kind and id, reported when it ends. */
+  #batching: Record<RecordKind, Map<string, RecordChange>> | undefined;
   readonly #projects = new Map<string, Project>();
   readonly #sprints = new Map<string, Sprint>();
   readonly #history = new Map<string, TaskHistoryEntry[]>();
@@ -125,15 +130,20 @@ export class Store {
   }
 
   #changed(): void {
-    this.onChange?.();
+    if (!this.#batching) this.onChange?.();
+  }
+
+  #report(change: RecordChange): void {
+    if (this.#batching) this.#batching[change.kind].set(change.id, change);
+    else this.onRecord?.(change);
   }
 
   #wrote(kind: RecordKind, record: Task | Project | Sprint): void {
-    this.onRecord?.({ kind, id: record.id, version: record.version, at: record.updated_at, record });
+    this.#report({ kind, id: record.id, version: record.version, at: record.updated_at, record });
   }
 
   #deleted(kind: RecordKind, record: Task | Project | Sprint, at: string): void {
-    this.onRecord?.({ kind, id: record.id, version: record.version, at, record: undefined });
+    this.#report({ kind, id: record.id, version: record.version, at, record: undefined });
   }
 
   // ---- snapshot -------------------------------------------------------------
@@ -163,14 +173,21 @@ export class Store {
     this.#index.rebuild([...this.#tasks.values()]);
   }
 
-  /** Runs many writes (the seed) with the task indexes built once at the end rather than kept up to date. */
+  /**
+   * Runs many writes (the seed) as one: the task indexes are built once at the end rather than
+   * kept up to date, and the change feed hears of each record once, in its latest version.
+   */
   batch(work: () => void): void {
-    this.#batching = true;
+    const changes = { project: new Map<string, RecordChange>(), sprint: new Map<string, RecordChange>(), task: new Map<string, RecordChange>() };
+    this.#batching = changes;
     try {
       work();
     } finally {
-      this.#batching = false;
+      this.#batching = undefined;
       this.#index.rebuild([...this.#tasks.values()]);
+      // Projects, then sprints, then tasks: the order a seed writes them in.
+      for (const kind of ['project', 'sprint', 'task'] as const) for (const change of changes[kind].values()) this.onRecord?.(change);
+      if (changes.project.size + changes.sprint.size + changes.task.size > 0) this.#changed();
     }
   }
 
@@ -231,7 +248,7 @@ export class Store {
       project_id: projectId,
       sprint_id: input.sprint_id ?? null,
       assignee: input.assignee ?? null,
-      tags: input.tags ?? [],
+      tags: input.tags ?? noTags,
       due_date: input.due_date ?? null,
       estimate_hours: input.estimate_hours ?? null,
       completed_at: status === 'completed' ? at : null,
@@ -242,7 +259,7 @@ export class Store {
     };
     this.#putTask(task);
     this.#wrote('task', task);
-    this.#record(task.id, 'created', actor, at, []);
+    this.#record(task.id, 'created', actor, at, noChanges);
     this.#changed();
     return task;
   }
@@ -296,7 +313,7 @@ export class Store {
     this.#dropTask(task);
     const at = this.#timestamp();
     this.#deleted('task', task, at);
-    this.#record(id, 'deleted', actor, at, []);
+    this.#record(id, 'deleted', actor, at, noChanges);
     this.#changed();
   }
 
@@ -566,7 +583,10 @@ function diff<T extends object>(before: T, after: T): FieldChange[] {
     if (field === 'version' || field === 'updated_at') continue;
     const from = before[field];
     const to = after[field];
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from: from ?? null, to: to ?? null });
+    if (from === to) continue;
+    // Values are JSON: text, numbers, null, or lists of text (tags), which compare by content.
+    const objects = typeof from === 'object' && typeof to === 'object' && from !== null && to !== null;
+    if (!objects || JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from: from ?? null, to: to ?? null });
   }
   return changes;
 }
