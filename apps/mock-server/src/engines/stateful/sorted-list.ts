@@ -111,6 +111,14 @@ export class SortedList<T> {
     }
   }
 
+  /** Every item, last first. */
+  *backward(): Generator<T, void, undefined> {
+    for (let chunk = this.#chunks.length - 1; chunk >= 0; chunk--) {
+      const items = this.#chunks[chunk] as T[];
+      for (let position = items.length - 1; position >= 0; position--) yield items[position] as T;
+    }
+  }
+
   /** Up to `count` items from position `start` on. */
   slice(start: number, count: number): T[] {
     const items: T[] = [];

@@ -31,16 +31,6 @@ function countAssignee(group: Group, assignee: string | null, change: 1 | -1): v
 const oneOf = (wanted: readonly string[] | undefined, value: string): boolean =>
   wanted === undefined || wanted.length === 0 || wanted.includes(value);
 
-export function hasEqualityFilter(filter: EqualityFilter): boolean {
-  return (
-    (filter.status?.length ?? 0) > 0 ||
-    (filter.priority?.length ?? 0) > 0 ||
-    filter.project_id !== undefined ||
-    filter.sprint_id !== undefined ||
-    filter.assignee !== undefined
-  );
-}
-
 /**
  * Tasks grouped by the fields equality filters test, each group in every sort order. There
  * are far fewer groups than tasks (a few per status × priority × sprint), so the tasks

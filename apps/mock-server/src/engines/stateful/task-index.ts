@@ -1,7 +1,7 @@
 import { merged } from './merge.js';
-import { OrderedTasks } from './ordered-tasks.js';
+import { keptSorts } from './ordered-tasks.js';
 import { type TaskFilter, taskMatcher } from './task-filter.js';
-import { TaskGroups, hasEqualityFilter } from './task-groups.js';
+import { TaskGroups } from './task-groups.js';
 import { sortPositions, sortedById, taskComparator } from './task-order.js';
 import type { Task } from './types.js';
 
@@ -11,17 +11,16 @@ const canonicalTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const sum = (sets: readonly { size: number }[]): number => sets.reduce((total, set) => total + set.size, 0);
 
 /**
- * The indexes behind listTasks: all tasks in each order the contract can sort by, and the
- * same per group of tasks that equality filters cannot tell apart (task-groups.ts).
+ * The indexes behind listTasks: the tasks in groups that equality filters cannot tell apart,
+ * each group in every order the contract can sort by (task-groups.ts).
  *
- * A page of equality filters merges the matching groups in the wanted order: O(page × log
+ * A page merges the matching groups in the wanted order: O(page × log
  * groups), the total a sum of group sizes. `updated_since` is a range of each group's
  * updated_at order, so it is counted without a scan too. Only `q` looks at tasks: it tests
  * the candidates for the total, then either walks the order until the page is full or sorts
  * the matches, whichever is expected to be cheaper.
  */
 export class TaskIndex {
-  #all = new OrderedTasks();
   readonly #groups = new TaskGroups();
   /** Tasks whose updated_at is not in toISOString's form (only a hand-edited data file has them): no ranges then. */
   #oddTimes = 0;
@@ -29,27 +28,22 @@ export class TaskIndex {
   /** Builds every index anew from the tasks, in one pass per order: far cheaper than adding them one at a time. */
   rebuild(tasks: Task[]): void {
     const byId = sortedById(tasks);
-    const positions = sortPositions(byId);
-    this.#all = new OrderedTasks(new Map([...positions].map(([sort, order]) => [sort, Array.from(order, (at) => byId[at] as Task)])));
-    this.#groups.rebuild(byId, positions);
+    this.#groups.rebuild(byId, sortPositions(byId, keptSorts));
     this.#oddTimes = 0;
     for (const task of byId) this.#countTime(task, 1);
   }
 
   add(task: Task): void {
-    this.#all.add(task);
     this.#groups.add(task);
     this.#countTime(task, 1);
   }
 
   remove(task: Task): void {
-    this.#all.remove(task);
     this.#groups.remove(task);
     this.#countTime(task, -1);
   }
 
   replace(previous: Task, next: Task): void {
-    this.#all.replace(previous, next);
     this.#groups.replace(previous, next);
     this.#countTime(previous, -1);
     this.#countTime(next, 1);
@@ -70,21 +64,21 @@ export class TaskIndex {
   /** One page of the tasks matching the filter, in its order, and how many match in all. */
   query(filter: TaskFilter, offset: number, limit: number): { items: Task[]; total: number } {
     const sort = filter.sort ?? 'id';
-    const { sets, size } = hasEqualityFilter(filter) ? this.#groups.matching(filter) : { sets: [this.#all], size: this.#all.size };
+    const { sets, size } = this.#groups.matching(filter);
     const inOrder = (): Iterable<Task> => merged(
-      sets.map((set) => set.order(sort).from(0)),
+      sets.map((set) => set.inOrder(sort)),
       taskComparator(sort),
     );
     if (filter.updated_since === undefined && filter.q === undefined && filter.assignee === undefined) {
       // The sets hold exactly the matches.
       const only = sets.length === 1 ? sets[0] : undefined;
-      return { items: only ? only.order(sort).slice(offset, limit) : take(inOrder(), () => true, offset, limit), total: size };
+      return { items: only ? only.slice(sort, offset, limit) : take(inOrder(), () => true, offset, limit), total: size };
     }
 
     const matches = taskMatcher(filter);
     const sinceTime = this.#sinceTime(filter.updated_since);
     const ranges = sinceTime === undefined ? undefined : sets.map((set) => set.updatedSince(sinceTime));
-    const candidates = ranges ?? sets.map((set) => ({ size: set.size, tasks: () => set.order('id').from(0) }));
+    const candidates = ranges ?? sets.map((set) => ({ size: set.size, tasks: () => set.inOrder('id') }));
     const collect = (): Task[] => candidates.flatMap(({ tasks }) => [...tasks()].filter(matches));
     let found: Task[] | undefined;
     let total = size;

@@ -1,23 +1,5 @@
 import type { Task, TaskPriority, TaskSort, TaskStatus } from './types.js';
 
-/** Every order listTasks can sort by (the contract's TaskSort). */
-export const taskSorts: readonly TaskSort[] = [
-  'id',
-  '-id',
-  'title',
-  '-title',
-  'status',
-  '-status',
-  'priority',
-  '-priority',
-  'due_date',
-  '-due_date',
-  'created_at',
-  '-created_at',
-  'updated_at',
-  '-updated_at',
-];
-
 type SortKey = 'id' | 'title' | 'status' | 'priority' | 'due_date' | 'created_at' | 'updated_at';
 type Compare = (a: Task, b: Task) => number;
 
@@ -66,7 +48,7 @@ export function sortedById(tasks: Task[]): Task[] {
   return tasks;
 }
 
-/** Every sort order of the tasks (given in id order), as positions into `tasksById`. */
+/** Sort orders of the tasks (given in id order), as positions into `tasksById`. */
 export type SortPositions = Map<TaskSort, Int32Array>;
 
 /**
@@ -75,14 +57,12 @@ export type SortPositions = Map<TaskSort, Int32Array>;
  * ties stay in id order) places the rest. That is the comparator's order as long as distinct
  * values never compare equal (titles that collate alike could); then those orders sort all.
  */
-export function sortPositions(tasksById: readonly Task[]): SortPositions {
+export function sortPositions(tasksById: readonly Task[], sorts: readonly TaskSort[]): SortPositions {
   const count = tasksById.length;
-  const identity = Int32Array.from({ length: count }, (_, index) => index);
-  const positions: SortPositions = new Map([
-    ['id', identity],
-    ['-id', identity.slice().reverse()],
-  ]);
+  const positions: SortPositions = new Map();
+  if (sorts.includes('id')) positions.set('id', Int32Array.from({ length: count }, (_, index) => index));
   for (const key of ['title', 'status', 'priority', 'due_date', 'created_at', 'updated_at'] as const) {
+    if (!sorts.includes(key) && !sorts.includes(`-${key}`)) continue;
     const rankOf = new Int32Array(count);
     const ranks = new Map<string | null, number>();
     const samples: Task[] = [];
@@ -96,7 +76,9 @@ export function sortPositions(tasksById: readonly Task[]): SortPositions {
       }
       rankOf[index] = rank;
     }
-    for (const sort of [key, `-${key}`] as const) positions.set(sort, countingSort(sort, tasksById, rankOf, samples));
+    for (const sort of [key, `-${key}`] as const) {
+      if (sorts.includes(sort)) positions.set(sort, countingSort(sort, tasksById, rankOf, samples));
+    }
   }
   return positions;
 }
