@@ -77,19 +77,46 @@ export function sortPositions(tasksById: readonly Task[], sorts: readonly TaskSo
       rankOf[index] = rank;
     }
     for (const sort of [key, `-${key}`] as const) {
-      if (sorts.includes(sort)) positions.set(sort, countingSort(sort, tasksById, rankOf, samples));
+      if (sorts.includes(sort)) positions.set(sort, countingSort(sort, tasksById, rankOf, samples, ranks));
     }
   }
   return positions;
 }
 
-function countingSort(sort: TaskSort, tasksById: readonly Task[], rankOf: Int32Array, samples: readonly Task[]): Int32Array {
-  const byKey = keyComparator(sort);
-  const order = samples.map((_, rank) => rank).sort((a, b) => byKey(samples[a] as Task, samples[b] as Task));
-  for (let index = 1; index < order.length; index++) {
-    if (byKey(samples[order[index - 1] as number] as Task, samples[order[index] as number] as Task) === 0) {
-      const compare = taskComparator(sort);
-      return Int32Array.from(tasksById.map((_, position) => position).sort((a, b) => compare(tasksById[a] as Task, tasksById[b] as Task)));
+/**
+ * The ranks of the distinct values of a time or date field in the sort's order. Their text
+ * order is `<`, which the built-in sort applies without calling back into JavaScript: several
+ * times faster for the ~N distinct updated_at values of a large store. Nulls go last (due_date
+ * puts them last both ways); undefined when a time is null, whose place flips with the direction.
+ */
+function textRankOrder(sort: TaskSort, ranks: ReadonlyMap<string | null, number>): number[] | undefined {
+  const key = sort.startsWith('-') ? sort.slice(1) : sort;
+  if (key !== 'due_date' && key !== 'created_at' && key !== 'updated_at') return undefined;
+  if (key !== 'due_date' && ranks.has(null)) return undefined;
+  const values = [...ranks.keys()].filter((value): value is string => value !== null).sort();
+  if (sort.startsWith('-')) values.reverse();
+  const order = values.map((value) => ranks.get(value) as number);
+  const nulls = ranks.get(null);
+  if (nulls !== undefined) order.push(nulls);
+  return order;
+}
+
+function countingSort(
+  sort: TaskSort,
+  tasksById: readonly Task[],
+  rankOf: Int32Array,
+  samples: readonly Task[],
+  ranks: ReadonlyMap<string | null, number>,
+): Int32Array {
+  let order = textRankOrder(sort, ranks);
+  if (order === undefined) {
+    const byKey = keyComparator(sort);
+    order = samples.map((_, rank) => rank).sort((a, b) => byKey(samples[a] as Task, samples[b] as Task));
+    for (let index = 1; index < order.length; index++) {
+      if (byKey(samples[order[index - 1] as number] as Task, samples[order[index] as number] as Task) === 0) {
+        const compare = taskComparator(sort);
+        return Int32Array.from(tasksById.map((_, position) => position).sort((a, b) => compare(tasksById[a] as Task, tasksById[b] as Task)));
+      }
     }
   }
   // starts[slot]: where the tasks of the slot-th value in sort order go next.
