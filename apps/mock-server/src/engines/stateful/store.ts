@@ -105,8 +105,11 @@ export class Store {
   readonly #tasks = new Map<string, Task>();
   /** The tasks again, in every order and group a list page needs (task-index.ts); stale while `#batching`. */
   readonly #index = new TaskIndex();
-  /** While a batch runs: the latest change of each record it wrote, by kind and id, reported when it ends. */
-  #batching: Record<RecordKind, Map<string, RecordChange>> | undefined;
+  /**
+   * While a batch runs: the latest change of each record it wrote, by kind and id, reported
+   * when it ends; `all` when the store was empty before it (the seed), so that every record is.
+   */
+  #batching: Record<RecordKind, Map<string, RecordChange>> | 'all' | undefined;
   readonly #projects = new Map<string, Project>();
   readonly #sprints = new Map<string, Sprint>();
   readonly #history = new Map<string, TaskHistoryEntry[]>();
@@ -134,8 +137,8 @@ export class Store {
   }
 
   #report(change: RecordChange): void {
-    if (this.#batching) this.#batching[change.kind].set(change.id, change);
-    else this.onRecord?.(change);
+    if (this.#batching === undefined) this.onRecord?.(change);
+    else if (this.#batching !== 'all') this.#batching[change.kind].set(change.id, change);
   }
 
   #wrote(kind: RecordKind, record: Task | Project | Sprint): void {
@@ -178,16 +181,24 @@ export class Store {
    * kept up to date, and the change feed hears of each record once, in its latest version.
    */
   batch(work: () => void): void {
+    const empty = this.#tasks.size + this.#projects.size + this.#sprints.size === 0;
     const changes = { project: new Map<string, RecordChange>(), sprint: new Map<string, RecordChange>(), task: new Map<string, RecordChange>() };
-    this.#batching = changes;
+    // On an empty store every record is new: they are reported from the store at the end rather than kept meanwhile.
+    this.#batching = empty ? 'all' : changes;
     try {
       work();
     } finally {
       this.#batching = undefined;
       this.#index.rebuild([...this.#tasks.values()]);
+      const stores = { project: this.#projects, sprint: this.#sprints, task: this.#tasks };
+      let reported = 0;
       // Projects, then sprints, then tasks: the order a seed writes them in.
-      for (const kind of ['project', 'sprint', 'task'] as const) for (const change of changes[kind].values()) this.onRecord?.(change);
-      if (changes.project.size + changes.sprint.size + changes.task.size > 0) this.#changed();
+      for (const kind of ['project', 'sprint', 'task'] as const) {
+        if (!empty) for (const change of changes[kind].values()) this.onRecord?.(change);
+        else for (const record of stores[kind].values()) this.#wrote(kind, record);
+        reported += empty ? stores[kind].size : changes[kind].size;
+      }
+      if (reported > 0) this.#changed();
     }
   }
 
