@@ -14,8 +14,8 @@ const sum = (sets: readonly { size: number }[]): number => sets.reduce((total, s
  * The indexes behind listTasks: the tasks in groups that equality filters cannot tell apart,
  * each group in every order the contract can sort by (task-groups.ts).
  *
- * A page merges the matching groups in the wanted order: O(page × log
- * groups), the total a sum of group sizes. `updated_since` is a range of each group's
+ * A page merges the matching groups in the wanted order, O(page × log groups), and its total
+ * is a sum of group sizes (an assignee filter: of the groups' counts for that person). `updated_since` is a range of each group's
  * updated_at order, so it is counted without a scan too. Only `q` looks at tasks: it tests
  * the candidates for the total, then either walks the order until the page is full or sorts
  * the matches, whichever is expected to be cheaper.
@@ -25,7 +25,7 @@ export class TaskIndex {
   /** Tasks whose updated_at is not in toISOString's form (only a hand-edited data file has them): no ranges then. */
   #oddTimes = 0;
 
-  /** Builds every index anew from the tasks, in one pass per order: far cheaper than adding them one at a time. */
+  /** Builds every index anew from the tasks, one counting sort per order: far cheaper than adding them one at a time. */
   rebuild(tasks: Task[]): void {
     const byId = sortedById(tasks);
     this.#groups.rebuild(byId, sortPositions(byId, keptSorts));
@@ -65,10 +65,7 @@ export class TaskIndex {
   query(filter: TaskFilter, offset: number, limit: number): { items: Task[]; total: number } {
     const sort = filter.sort ?? 'id';
     const { sets, size } = this.#groups.matching(filter);
-    const inOrder = (): Iterable<Task> => merged(
-      sets.map((set) => set.inOrder(sort)),
-      taskComparator(sort),
-    );
+    const inOrder = (): Iterable<Task> => merged(sets.map((set) => set.inOrder(sort)), taskComparator(sort));
     if (filter.updated_since === undefined && filter.q === undefined && filter.assignee === undefined) {
       // The sets hold exactly the matches.
       const only = sets.length === 1 ? sets[0] : undefined;
