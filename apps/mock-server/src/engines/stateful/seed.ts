@@ -47,12 +47,35 @@ export interface SeedOptions {
  * Tasks of past and current sprints are completed on days inside the sprint, so a
  * burndown looks like one.
  */
+/** The same text as the same string: a large seed repeats a few titles, dates and times a million times. */
+function interned<K>(make: (key: K) => string): (key: K) => string {
+  const known = new Map<K, string>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = make(key);
+      known.set(key, value);
+    }
+    return value;
+  };
+}
+
 export function seed(store: Store, options: SeedOptions): void {
+  store.batch(() => {
+    seedInto(store, options);
+  });
+}
+
+function seedInto(store: Store, options: SeedOptions): void {
   const pick = random(options.seed);
   const choose = <T>(list: readonly T[]): T => list[Math.floor(pick() * list.length)] as T;
   const now = options.now.getTime();
   const iso = (ms: number): string => new Date(ms).toISOString();
-  const date = (offsetDays: number): string => iso(now + offsetDays * day).slice(0, 10);
+  const date = interned((offsetDays: number) => iso(now + offsetDays * day).slice(0, 10));
+  const createdAt = interned((ms: number) => iso(ms));
+  const title = interned((text: string) => text);
+  const description = interned((thing: string) => `Details about the ${thing}, with notes from the last review.`);
+  const tags = new Map(tagPool.map((tag) => [tag, Object.freeze([tag]) as unknown as string[]]));
   const longAgo = iso(now - 90 * day);
 
   const projects = [
@@ -95,29 +118,29 @@ export function seed(store: Store, options: SeedOptions): void {
 
     const sprintId = sprints && place !== 'backlog' ? sprints[place] : null;
     const startDay = place === 'past' ? -28 : place === 'current' ? -7 : -60;
-    const createdAt = now + (startDay - 3 - Math.floor(pick() * 10)) * day;
+    const created = now + (startDay - 3 - Math.floor(pick() * 10)) * day;
     const thing = choose(things);
     const task = store.createTask(
       {
-        title: `${choose(verbs)} ${thing}`,
-        description: index % 3 === 0 ? `Details about the ${thing}, with notes from the last review.` : null,
+        title: title(`${choose(verbs)} ${thing}`),
+        description: index % 3 === 0 ? description(thing) : null,
         status: status === 'completed' ? 'in_progress' : status,
         priority: choose(taskPriorities),
         project_id: project === undefined ? null : (projects[project]?.id ?? null),
         sprint_id: sprintId,
         assignee: choose(people),
-        tags: pick() < 0.6 ? [choose(tagPool)] : [],
+        tags: pick() < 0.6 ? tags.get(choose(tagPool)) : undefined,
         due_date: pick() < 0.5 ? date(Math.floor(pick() * 40) - 10) : null,
         estimate_hours: pick() < 0.7 ? Math.ceil(pick() * 16) : null,
       },
       'demo',
-      iso(createdAt),
+      createdAt(created),
     );
     if (status === 'completed') {
       // Done on a day inside its sprint (or the last few weeks for backlog work), never in the future.
       const span = place === 'past' ? 14 : place === 'current' ? 8 : 20;
       const doneAt = Math.min(now - 60_000, now + (startDay + Math.floor(pick() * span)) * day + Math.floor(pick() * day));
-      store.completeTask(task.id, pick() < 0.3 ? 'Done and verified.' : undefined, 'demo', undefined, iso(Math.max(doneAt, createdAt + 1)));
+      store.completeTask(task.id, pick() < 0.3 ? 'Done and verified.' : undefined, 'demo', undefined, iso(Math.max(doneAt, created + 1)));
     }
   }
 }

@@ -1,4 +1,6 @@
 import { HttpProblem, conflict, invalid, notFound } from './problems.js';
+import type { TaskFilter } from './task-filter.js';
+import { TaskIndex } from './task-index.js';
 import type {
   Burndown,
   FieldChange,
@@ -16,10 +18,11 @@ import type {
   TaskCreate,
   TaskHistoryEntry,
   TaskPriority,
-  TaskSort,
   TaskStatus,
   TaskUpdate,
 } from './types.js';
+
+export type { TaskFilter } from './task-filter.js';
 
 export const taskStatuses: readonly TaskStatus[] = ['pending', 'in_progress', 'blocked', 'completed', 'cancelled'];
 export const taskPriorities: readonly TaskPriority[] = ['low', 'medium', 'high', 'critical'];
@@ -50,24 +53,10 @@ export interface RecordChange {
   record: Task | Project | Sprint | undefined;
 }
 
-export interface TaskFilter {
-  status?: TaskStatus[] | undefined;
-  priority?: TaskPriority[] | undefined;
-  project_id?: string | undefined;
-  sprint_id?: string | undefined;
-  assignee?: string | undefined;
-  q?: string | undefined;
-  updated_since?: string | undefined;
-  sort?: TaskSort | undefined;
-}
-
 export interface Window {
   limit: number;
   offset: number;
 }
-
-const priorityRank: Record<TaskPriority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const statusRank: Record<TaskStatus, number> = { pending: 0, in_progress: 1, blocked: 2, completed: 3, cancelled: 4 };
 
 /** The strong ETag of a resource version. */
 export const etagOf = (resource: { version: number }): string => `"${resource.version}"`;
@@ -83,40 +72,14 @@ function checkIfMatch(resource: { id: string; version: number }, ifMatch: string
   );
 }
 
+// One frozen empty list for every record that has none: millions of them at a large seed.
+const noChanges = Object.freeze([]) as unknown as FieldChange[];
+const noTags = Object.freeze([]) as unknown as string[];
+
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 function page<T>(all: T[], window: Window): Page<T> {
   return { items: all.slice(window.offset, window.offset + window.limit), total: all.length, ...window };
-}
-
-function compareNullable(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1; // nulls last, whichever the direction
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
-}
-
-function taskComparator(sort: TaskSort): (a: Task, b: Task) => number {
-  const descending = sort.startsWith('-');
-  const key = (descending ? sort.slice(1) : sort) as 'id' | 'title' | 'status' | 'priority' | 'due_date' | 'created_at' | 'updated_at';
-  const sign = descending ? -1 : 1;
-  const byKey = (a: Task, b: Task): number => {
-    switch (key) {
-      case 'priority':
-        return sign * (priorityRank[a.priority] - priorityRank[b.priority]);
-      case 'status':
-        return sign * (statusRank[a.status] - statusRank[b.status]);
-      case 'due_date': {
-        if (a.due_date === null || b.due_date === null) return compareNullable(a.due_date, b.due_date);
-        return sign * compareNullable(a.due_date, b.due_date);
-      }
-      case 'title':
-        return sign * a.title.localeCompare(b.title);
-      default:
-        return sign * compareNullable(a[key], b[key]);
-    }
-  };
-  return (a, b) => byKey(a, b) || compareNullable(a.id, b.id);
 }
 
 function dayOf(timestamp: string): string {
@@ -140,6 +103,13 @@ function daysBetween(from: string, to: string): number {
  */
 export class Store {
   readonly #tasks = new Map<string, Task>();
+  /** The tasks again, in every order and group a list page needs (task-index.ts); stale while `#batching`. */
+  readonly #index = new TaskIndex();
+  /**
+   * While a batch runs: the latest change of each record it wrote, by kind and id, reported
+   * when it ends; `all` when the store was empty before it (the seed), so that every record is.
+   */
+  #batching: Record<RecordKind, Map<string, RecordChange>> | 'all' | undefined;
   readonly #projects = new Map<string, Project>();
   readonly #sprints = new Map<string, Sprint>();
   readonly #history = new Map<string, TaskHistoryEntry[]>();
@@ -163,15 +133,20 @@ export class Store {
   }
 
   #changed(): void {
-    this.onChange?.();
+    if (!this.#batching) this.onChange?.();
+  }
+
+  #report(change: RecordChange): void {
+    if (this.#batching === undefined) this.onRecord?.(change);
+    else if (this.#batching !== 'all') this.#batching[change.kind].set(change.id, change);
   }
 
   #wrote(kind: RecordKind, record: Task | Project | Sprint): void {
-    this.onRecord?.({ kind, id: record.id, version: record.version, at: record.updated_at, record });
+    this.#report({ kind, id: record.id, version: record.version, at: record.updated_at, record });
   }
 
   #deleted(kind: RecordKind, record: Task | Project | Sprint, at: string): void {
-    this.onRecord?.({ kind, id: record.id, version: record.version, at, record: undefined });
+    this.#report({ kind, id: record.id, version: record.version, at, record: undefined });
   }
 
   // ---- snapshot -------------------------------------------------------------
@@ -197,38 +172,58 @@ export class Store {
     for (const project of snapshot.projects) this.#projects.set(project.id, project);
     for (const sprint of snapshot.sprints) this.#sprints.set(sprint.id, sprint);
     for (const task of snapshot.tasks) this.#tasks.set(task.id, task);
-    for (const entry of snapshot.history) this.#historyOf(entry.task_id).push(entry);
+    for (const entry of snapshot.history) this.#appendHistory(entry);
+    this.#index.rebuild([...this.#tasks.values()]);
+  }
+
+  /**
+   * Runs many writes (the seed) as one: the task indexes are built once at the end rather than
+   * kept up to date, and the change feed hears of each record once, in its latest version.
+   */
+  batch(work: () => void): void {
+    const empty = this.#tasks.size + this.#projects.size + this.#sprints.size === 0;
+    const changes = { project: new Map<string, RecordChange>(), sprint: new Map<string, RecordChange>(), task: new Map<string, RecordChange>() };
+    // On an empty store every record is new: they are reported from the store at the end rather than kept meanwhile.
+    this.#batching = empty ? 'all' : changes;
+    try {
+      work();
+    } finally {
+      this.#batching = undefined;
+      this.#index.rebuild([...this.#tasks.values()]);
+      const stores = { project: this.#projects, sprint: this.#sprints, task: this.#tasks };
+      let reported = 0;
+      // Projects, then sprints, then tasks: the order a seed writes them in.
+      for (const kind of ['project', 'sprint', 'task'] as const) {
+        if (!empty) for (const change of changes[kind].values()) this.onRecord?.(change);
+        else for (const record of stores[kind].values()) this.#wrote(kind, record);
+        reported += empty ? stores[kind].size : changes[kind].size;
+      }
+      if (reported > 0) this.#changed();
+    }
   }
 
   // ---- tasks ----------------------------------------------------------------
 
-  #taskMatcher(filter: TaskFilter): (task: Task) => boolean {
-    const statuses = filter.status && filter.status.length > 0 ? new Set(filter.status) : undefined;
-    const priorities = filter.priority && filter.priority.length > 0 ? new Set(filter.priority) : undefined;
-    const q = filter.q?.toLowerCase();
-    const since = filter.updated_since === undefined ? undefined : Date.parse(filter.updated_since);
-    return (task) =>
-      (statuses === undefined || statuses.has(task.status)) &&
-      (priorities === undefined || priorities.has(task.priority)) &&
-      (filter.project_id === undefined || task.project_id === filter.project_id) &&
-      (filter.sprint_id === undefined || task.sprint_id === filter.sprint_id) &&
-      (filter.assignee === undefined || task.assignee === filter.assignee) &&
-      (q === undefined || task.title.toLowerCase().includes(q) || (task.description ?? '').toLowerCase().includes(q)) &&
-      (since === undefined || Date.parse(task.updated_at) >= since);
-  }
-
   /** Every task matching the filter, in the filter's order (by id when none is given). */
   matchingTasks(filter: TaskFilter): Task[] {
-    const matches = this.#taskMatcher(filter);
-    const found: Task[] = [];
-    for (const task of this.#tasks.values()) if (matches(task)) found.push(task);
-    // Tasks are kept in id order, so only other orders need sorting.
-    if (filter.sort !== undefined && filter.sort !== 'id') found.sort(taskComparator(filter.sort));
-    return found;
+    return this.#index.query(filter, 0, Number.POSITIVE_INFINITY).items;
   }
 
   listTasks(filter: TaskFilter, window: Window): Page<Task> {
-    return page(this.matchingTasks(filter), window);
+    return { ...this.#index.query(filter, window.offset, window.limit), ...window };
+  }
+
+  /** Stores a new task or a new version of one, keeping the indexes right. */
+  #putTask(task: Task, previous?: Task): void {
+    this.#tasks.set(task.id, task);
+    if (this.#batching) return;
+    if (previous) this.#index.replace(previous, task);
+    else this.#index.add(task);
+  }
+
+  #dropTask(task: Task): void {
+    this.#tasks.delete(task.id);
+    if (!this.#batching) this.#index.remove(task);
   }
 
   getTask(id: string): Task {
@@ -264,7 +259,7 @@ export class Store {
       project_id: projectId,
       sprint_id: input.sprint_id ?? null,
       assignee: input.assignee ?? null,
-      tags: input.tags ?? [],
+      tags: input.tags ?? noTags,
       due_date: input.due_date ?? null,
       estimate_hours: input.estimate_hours ?? null,
       completed_at: status === 'completed' ? at : null,
@@ -273,9 +268,9 @@ export class Store {
       updated_at: at,
       version: 1,
     };
-    this.#tasks.set(task.id, task);
+    this.#putTask(task);
     this.#wrote('task', task);
-    this.#record(task.id, 'created', actor, at, []);
+    this.#record(task.id, 'created', actor, at, noChanges);
     this.#changed();
     return task;
   }
@@ -295,7 +290,7 @@ export class Store {
     if (changes.length === 0) return task; // nothing changed: same version, no history entry
     next.version = task.version + 1;
     next.updated_at = at;
-    this.#tasks.set(id, next);
+    this.#putTask(next, task);
     this.#wrote('task', next);
     this.#record(id, 'updated', actor, at, changes);
     this.#changed();
@@ -316,7 +311,7 @@ export class Store {
       updated_at: at,
       version: task.version + 1,
     };
-    this.#tasks.set(id, next);
+    this.#putTask(next, task);
     this.#wrote('task', next);
     this.#record(id, 'completed', actor, at, diff(task, next));
     this.#changed();
@@ -326,10 +321,10 @@ export class Store {
   deleteTask(id: string, actor: string, ifMatch?: string): void {
     const task = this.getTask(id);
     checkIfMatch(task, ifMatch);
-    this.#tasks.delete(id);
+    this.#dropTask(task);
     const at = this.#timestamp();
     this.#deleted('task', task, at);
-    this.#record(id, 'deleted', actor, at, []);
+    this.#record(id, 'deleted', actor, at, noChanges);
     this.#changed();
   }
 
@@ -340,18 +335,19 @@ export class Store {
     return page(entries, window);
   }
 
-  #historyOf(taskId: string): TaskHistoryEntry[] {
-    let entries = this.#history.get(taskId);
-    if (!entries) {
-      entries = [];
-      this.#history.set(taskId, entries);
-    }
-    return entries;
+  /**
+   * Most tasks have one or two entries, and a list grown by push from empty reserves room for
+   * 17: a short list is copied to its exact size instead (a million tasks save ~150 MB).
+   */
+  #appendHistory(entry: TaskHistoryEntry): void {
+    const entries = this.#history.get(entry.task_id);
+    if (entries && entries.length >= 4) entries.push(entry);
+    else this.#history.set(entry.task_id, entries ? entries.concat([entry]) : [entry]);
   }
 
   #record(taskId: string, action: TaskHistoryEntry['action'], actor: string, at: string, changes: FieldChange[]): void {
     this.#counters.history += 1;
-    this.#historyOf(taskId).push({ id: this.#counters.history, task_id: taskId, action, actor, at, changes });
+    this.#appendHistory({ id: this.#counters.history, task_id: taskId, action, actor, at, changes });
   }
 
   // ---- projects -------------------------------------------------------------
@@ -563,7 +559,7 @@ export class Store {
     const at = this.#timestamp();
     next.version = task.version + 1;
     next.updated_at = at;
-    this.#tasks.set(task.id, next);
+    this.#putTask(next, task);
     this.#wrote('task', next);
     this.#record(task.id, 'updated', actor, at, changes);
   }
@@ -599,7 +595,10 @@ function diff<T extends object>(before: T, after: T): FieldChange[] {
     if (field === 'version' || field === 'updated_at') continue;
     const from = before[field];
     const to = after[field];
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from: from ?? null, to: to ?? null });
+    if (from === to) continue;
+    // Values are JSON: text, numbers, null, or lists of text (tags), which compare by content.
+    const objects = typeof from === 'object' && typeof to === 'object' && from !== null && to !== null;
+    if (!objects || JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from: from ?? null, to: to ?? null });
   }
-  return changes;
+  return changes.slice(); // exact size: kept in the history of every write
 }
