@@ -1,3 +1,5 @@
+import type { Random } from './random.js';
+
 /**
  * Faults the stateful mock can inject, all off by default. They apply to every request of
  * the API (not to the `/__admin` endpoints), in this order: drop, latency, rate limit, error.
@@ -186,21 +188,6 @@ export function parseFaultPlan(
   const code = prefer === undefined || declared === undefined ? undefined : parsePreferCode(prefer, declared);
   const plan: FaultPlan = { ...(code === undefined ? {} : { status: code }), ...(fault === undefined ? {} : parseFaultHeader(fault)) };
   return Object.keys(plan).length > 0 ? plan : undefined;
-}
-
-/** A source of numbers in [0, 1): `Math.random`, or `seededRandom(seed)` for a run that can be replayed. */
-export type Random = () => number;
-
-/** mulberry32: a tiny, fast PRNG; the same seed gives the same sequence on every platform. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** What to do with one request before it is handled; the rate limit is checked between the delay and the status. */

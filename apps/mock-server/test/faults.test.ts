@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FaultHeaderError, type FaultPlan, decide, noFaults, parseFaultPlan, seededRandom } from '../src/faults.js';
+import { FaultHeaderError, type FaultPlan, decide, noFaults, parseFaultPlan } from '../src/faults.js';
+import { seededRandom } from '../src/random.js';
 
 // The pure parts of fault injection: reading a request's fault headers, the seeded PRNG,
 // and the decision that combines the global switches with a request's own plan.

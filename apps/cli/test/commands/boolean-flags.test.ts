@@ -59,6 +59,6 @@ describe('dtm … --debug', () => {
   it("a command's own boolean flags take a value too: --yes=false asks (and refuses without a terminal)", async () => {
     const result = await box.run(['project', 'delete', 'PRJ-004', '--yes=false']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^Error: Deleting PRJ-004 needs confirmation, and there is no terminal to ask\./);
+    expect(result.stderr).toMatch(/^Error: Cannot ask for confirmation to delete PRJ-004: there is no terminal to ask\./);
   });
 });

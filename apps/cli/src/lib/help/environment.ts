@@ -8,6 +8,7 @@ const others: readonly (readonly [string, string])[] = [
   ['DTM_TOKEN', 'An access token to use instead of the stored login (CI); never stored, never refreshed'],
   ['DTM_CONFIG_DIR', 'Where config.json and credentials.json live (default: the OS config dir, e.g. ~/.config/dtm)'],
   ['DTM_DATA_DIR', 'Where the local store, the CSV mirror and the performance log live (default: the OS data dir)'],
+  ['DTM_CACHE_DIR', 'Where `dtm api --cache` keeps answers (default: the OS cache dir, e.g. ~/.cache/dtm)'],
   ['DTM_PROMPT_DISABLED', 'Any value but empty, 0 or false: never ask; what would be asked fails with exit code 2 naming the flag'],
   ['DTM_LOG', 'How much the SDK logs on stderr: debug, info, warn (default), error or off'],
   ['DTM_MIRROR', 'The CSV mirror of the local store: off, or inline (written in the command, not in the background)'],

@@ -83,7 +83,7 @@ describe('dtm sprint delete', () => {
       box.run(['sprint', 'delete', '--yes']),
     ]);
     expect(results.map((result) => result.code)).toEqual([1, 2, 2]);
-    expect(results[0].stderr).toMatch(/^Error: deleteSprint failed with 404/);
+    expect(results[0].stderr).toMatch(/^Error: Sprint SPR-999 was not found\./);
     for (const result of results) expect(result.stderr).not.toMatch(stackTrace);
   });
 

@@ -1,18 +1,7 @@
 import type { Store } from './store.js';
 import { taskPriorities } from './store.js';
 import type { TaskStatus } from './types.js';
-
-/** A small fast deterministic PRNG (mulberry32), so the same seed gives the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../../random.js';
 
 const verbs = ['Fix', 'Add', 'Update', 'Refactor', 'Document', 'Test', 'Review', 'Design', 'Migrate', 'Remove'];
 const things = [
@@ -67,7 +56,7 @@ export function seed(store: Store, options: SeedOptions): void {
 }
 
 function seedInto(store: Store, options: SeedOptions): void {
-  const pick = random(options.seed);
+  const pick = seededRandom(options.seed);
   const choose = <T>(list: readonly T[]): T => list[Math.floor(pick() * list.length)] as T;
   const now = options.now.getTime();
   const iso = (ms: number): string => new Date(ms).toISOString();

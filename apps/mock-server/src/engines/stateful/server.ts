@@ -1,4 +1,5 @@
-import { type Faults, RateLimiter, noFaults, parseFaults, seededRandom } from '../../faults.js';
+import { type Faults, RateLimiter, noFaults, parseFaults } from '../../faults.js';
+import { seededRandom } from '../../random.js';
 import { findSpecPath } from '../../spec.js';
 import { buildApp } from './app.js';
 import type { MockUser } from './auth.js';
