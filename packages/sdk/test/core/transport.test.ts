@@ -200,6 +200,8 @@ describe('connection failures', () => {
     await expect(call).rejects.toBeInstanceOf(RequestAbortedError);
 
     await server?.close();
+    // Full jitter picks the wait at random in [0, 60 s): pinned to 30 s, the retry cannot come before the abort.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const waiting = await clientFor(unavailable, { retries: { limit: 1, baseDelayMs: 60_000 } });
     const second = new AbortController();
     const retrying = waiting.client.tasks.list({}, { signal: second.signal });
