@@ -193,6 +193,11 @@ function expectSameAsScan(store: Store, filter: TaskFilter, offset: number, limi
   expect({ ids: page.items.map((task) => task.id), total: page.total }, JSON.stringify({ filter, offset, limit })).toEqual(want);
 }
 
+/** The store's cached JSON texts are those of the tasks as they are now: no write changed a task in place. */
+function expectCurrentTexts(store: Store): void {
+  for (const task of store.matchingTasks({})) expect(store.taskText(task).toString()).toBe(JSON.stringify(task));
+}
+
 describe('the indexed task list', () => {
   it('answers every filter, sort and window exactly as a scan of the store does, after any writes', () => {
     fc.assert(
@@ -203,7 +208,10 @@ describe('the indexed task list', () => {
         (tickList, writes, queries) => {
           let tick = 0;
           const store = emptyStore(() => tickList[tick++ % tickList.length] as number);
-          for (const change of writes) apply(store, change);
+          for (const change of writes) {
+            apply(store, change);
+            expectCurrentTexts(store);
+          }
           for (const [filter, { offset, limit }] of queries) expectSameAsScan(store, filter, offset, limit);
           expect(store.matchingTasks(queries[0]?.[0] ?? {}).length).toBe(store.listTasks(queries[0]?.[0] ?? {}, { offset: 0, limit: 1 }).total);
         },

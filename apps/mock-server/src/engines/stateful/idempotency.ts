@@ -5,7 +5,7 @@ import { HttpProblem } from './problems.js';
 export interface StoredReply {
   status: number;
   headers: Record<string, string>;
-  body: string | undefined;
+  body: string | Buffer | undefined;
 }
 
 interface Entry {

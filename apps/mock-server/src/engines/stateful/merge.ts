@@ -1,42 +1,53 @@
-/** The items of several sorted sequences as one sorted sequence (a k-way merge over a binary heap). */
-export function* merged<T>(sequences: Iterable<T>[], compare: (a: T, b: T) => number): Generator<T, void, undefined> {
-  if (sequences.length === 1) {
-    yield* sequences[0] as Iterable<T>;
-    return;
+import type { Cursor } from './sorted-list.js';
+
+/** The items of several sorted sequences as one sorted sequence: a k-way merge over a binary heap of their cursors. */
+export function merged<T>(cursors: Cursor<T>[], compare: (a: T, b: T) => number): Cursor<T> {
+  const live = cursors.filter((cursor) => cursor.item !== undefined);
+  return live.length === 1 ? (live[0] as Cursor<T>) : new MergedCursor(live, compare);
+}
+
+class MergedCursor<T> implements Cursor<T> {
+  readonly #heap: Cursor<T>[];
+  readonly #compare: (a: T, b: T) => number;
+  item: T | undefined;
+
+  /** `heap` holds cursors that are not at their end. */
+  constructor(heap: Cursor<T>[], compare: (a: T, b: T) => number) {
+    this.#heap = heap;
+    this.#compare = compare;
+    for (let index = (heap.length >>> 1) - 1; index >= 0; index--) this.#siftDown(index);
+    this.item = heap[0]?.item;
   }
-  const heads: { item: T; rest: Iterator<T> }[] = [];
-  for (const sequence of sequences) {
-    const rest = sequence[Symbol.iterator]();
-    const first = rest.next();
-    if (!first.done) heads.push({ item: first.value, rest });
+
+  advance(): void {
+    const heap = this.#heap;
+    const top = heap[0];
+    if (top === undefined) return;
+    top.advance();
+    if (top.item === undefined) {
+      const last = heap.pop() as Cursor<T>;
+      if (heap.length > 0) heap[0] = last;
+    }
+    this.#siftDown(0);
+    this.item = heap[0]?.item;
   }
-  const before = (a: number, b: number): boolean => compare((heads[a] as { item: T }).item, (heads[b] as { item: T }).item) < 0;
-  const swap = (a: number, b: number): void => {
-    [heads[a], heads[b]] = [heads[b] as (typeof heads)[number], heads[a] as (typeof heads)[number]];
-  };
-  const siftDown = (from: number): void => {
+
+  #before(a: Cursor<T>, b: Cursor<T>): boolean {
+    return this.#compare(a.item as T, b.item as T) < 0;
+  }
+
+  #siftDown(from: number): void {
+    const heap = this.#heap;
     let at = from;
     for (;;) {
       const left = 2 * at + 1;
       const right = left + 1;
       let least = at;
-      if (left < heads.length && before(left, least)) least = left;
-      if (right < heads.length && before(right, least)) least = right;
+      if (left < heap.length && this.#before(heap[left] as Cursor<T>, heap[least] as Cursor<T>)) least = left;
+      if (right < heap.length && this.#before(heap[right] as Cursor<T>, heap[least] as Cursor<T>)) least = right;
       if (least === at) return;
-      swap(at, least);
+      [heap[at], heap[least]] = [heap[least] as Cursor<T>, heap[at] as Cursor<T>];
       at = least;
     }
-  };
-  for (let index = (heads.length >>> 1) - 1; index >= 0; index--) siftDown(index);
-  while (heads.length > 0) {
-    const top = heads[0] as (typeof heads)[number];
-    yield top.item;
-    const next = top.rest.next();
-    if (next.done) {
-      const last = heads.pop() as (typeof heads)[number];
-      if (heads.length === 0) return;
-      heads[0] = last;
-    } else top.item = next.value;
-    siftDown(0);
   }
 }

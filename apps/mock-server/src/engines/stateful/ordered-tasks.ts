@@ -1,4 +1,4 @@
-import { SortedList } from './sorted-list.js';
+import { type Cursor, SortedList } from './sorted-list.js';
 import { taskComparator } from './task-order.js';
 import type { Task, TaskSort } from './types.js';
 
@@ -28,21 +28,18 @@ export class OrderedTasks {
     return this.#orders.get(sort) as SortedList<Task>;
   }
 
-  /** The tasks in a sort's order. */
-  inOrder(sort: TaskSort): Iterable<Task> {
-    return sort === '-id' ? this.#list('id').backward() : this.#list(keptFor(sort)).from(0);
+  /** A cursor at the first task of a sort's order. */
+  cursor(sort: TaskSort): Cursor<Task> {
+    return sort === '-id' ? this.#list('id').backwardCursor() : this.#list(keptFor(sort)).cursor(0);
   }
 
   /** Up to `limit` tasks from position `offset` of a sort's order. */
   slice(sort: TaskSort, offset: number, limit: number): Task[] {
     if (sort !== '-id') return this.#list(keptFor(sort)).slice(offset, limit);
-    const items: Task[] = [];
-    let position = 0;
-    for (const task of this.#list('id').backward()) {
-      if (position++ < offset) continue;
-      if (items.push(task) >= limit) break;
-    }
-    return items;
+    const list = this.#list('id');
+    // Position p from the end is position size - 1 - p from the start.
+    const end = list.size - offset;
+    return list.slice(Math.max(0, end - limit), Math.min(limit, Math.max(0, end))).reverse();
   }
 
   add(task: Task): void {
@@ -58,10 +55,10 @@ export class OrderedTasks {
   }
 
   /** The tasks whose updated_at is `time` or later, given both in toISOString's form (so text order is time order). */
-  updatedSince(time: string): { size: number; tasks: () => Iterable<Task> } {
+  updatedSince(time: string): { size: number; cursor: () => Cursor<Task> } {
     const order = this.#list('updated_at');
     // An empty id sorts before every task with the same updated_at.
     const start = order.rank({ updated_at: time, id: '' } as Task);
-    return { size: order.size - start, tasks: () => order.from(start) };
+    return { size: order.size - start, cursor: () => order.cursor(start) };
   }
 }

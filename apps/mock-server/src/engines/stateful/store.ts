@@ -1,4 +1,5 @@
 import { HttpProblem, conflict, invalid, notFound } from './problems.js';
+import { JsonTexts } from './json-text.js';
 import type { TaskFilter } from './task-filter.js';
 import { TaskIndex } from './task-index.js';
 import type {
@@ -105,6 +106,8 @@ export class Store {
   readonly #tasks = new Map<string, Task>();
   /** The tasks again, in every order and group a list page needs (task-index.ts); stale while `#batching`. */
   readonly #index = new TaskIndex();
+  /** Enough for the pages a busy client reads over and over; the rest are serialised again. */
+  readonly #taskTexts = new JsonTexts<Task>(10_000);
   /**
    * While a batch runs: the latest change of each record it wrote, by kind and id, reported
    * when it ends; `all` when the store was empty before it (the seed), so that every record is.
@@ -213,7 +216,15 @@ export class Store {
     return { ...this.#index.query(filter, window.offset, window.limit), ...window };
   }
 
-  /** Stores a new task or a new version of one, keeping the indexes right. */
+  /** The task's JSON text in UTF-8 (cached: a task object is never changed in place, see #putTask). */
+  taskText(task: Task): Buffer {
+    return this.#taskTexts.of(task);
+  }
+
+  /**
+   * Stores a new task or a new version of one, keeping the indexes right. Every version is a
+   * new object, never one changed in place: the indexes and the cached JSON texts rely on it.
+   */
   #putTask(task: Task, previous?: Task): void {
     this.#tasks.set(task.id, task);
     if (this.#batching) return;

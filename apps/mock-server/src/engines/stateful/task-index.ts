@@ -1,4 +1,5 @@
 import { merged } from './merge.js';
+import type { Cursor } from './sorted-list.js';
 import { keptSorts } from './ordered-tasks.js';
 import { type TaskFilter, taskMatcher } from './task-filter.js';
 import { TaskGroups } from './task-groups.js';
@@ -65,7 +66,7 @@ export class TaskIndex {
   query(filter: TaskFilter, offset: number, limit: number): { items: Task[]; total: number } {
     const sort = filter.sort ?? 'id';
     const { sets, size } = this.#groups.matching(filter);
-    const inOrder = (): Iterable<Task> => merged(sets.map((set) => set.inOrder(sort)), taskComparator(sort));
+    const inOrder = (): Cursor<Task> => merged(sets.map((set) => set.cursor(sort)), taskComparator(sort));
     if (filter.updated_since === undefined && filter.q === undefined && filter.assignee === undefined) {
       // The sets hold exactly the matches.
       const only = sets.length === 1 ? sets[0] : undefined;
@@ -75,8 +76,8 @@ export class TaskIndex {
     const matches = taskMatcher(filter);
     const sinceTime = this.#sinceTime(filter.updated_since);
     const ranges = sinceTime === undefined ? undefined : sets.map((set) => set.updatedSince(sinceTime));
-    const candidates = ranges ?? sets.map((set) => ({ size: set.size, tasks: () => set.inOrder('id') }));
-    const collect = (): Task[] => candidates.flatMap(({ tasks }) => [...tasks()].filter(matches));
+    const candidates = ranges ?? sets.map((set) => ({ size: set.size, cursor: () => set.cursor('id') }));
+    const collect = (): Task[] => candidates.flatMap(({ cursor }) => take(cursor(), matches, 0, Number.POSITIVE_INFINITY));
     let found: Task[] | undefined;
     let total = size;
     if (filter.q !== undefined || (filter.updated_since !== undefined && (ranges === undefined || filter.assignee !== undefined))) {
@@ -95,14 +96,13 @@ export class TaskIndex {
 }
 
 /** Up to `limit` matching tasks after the first `offset` matches, in the order given. */
-function take(tasks: Iterable<Task>, matches: (task: Task) => boolean, offset: number, limit: number): Task[] {
+function take(tasks: Cursor<Task>, matches: (task: Task) => boolean, offset: number, limit: number): Task[] {
   const items: Task[] = [];
-  if (limit <= 0) return items;
   let skipped = 0;
-  for (const task of tasks) {
+  for (let task = tasks.item; task !== undefined && items.length < limit; tasks.advance(), task = tasks.item) {
     if (!matches(task)) continue;
     if (skipped < offset) skipped++;
-    else if (items.push(task) === limit) break;
+    else items.push(task);
   }
   return items;
 }

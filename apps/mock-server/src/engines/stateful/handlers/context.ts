@@ -24,10 +24,12 @@ export interface Context {
   readonly signal: AbortSignal;
 }
 
-/** What a handler answers: a JSON body, no body (204), or a stream. */
+/** What a handler answers: a JSON body (as a value or as text), no body (204), or a stream. */
 export interface Reply {
   status: number;
   body?: unknown;
+  /** The body as JSON text already (cached task texts), instead of `body`. */
+  json?: string | Buffer;
   /** Sets `ETag` (single resources). */
   etag?: string;
   /** Sets `Location` (201). */

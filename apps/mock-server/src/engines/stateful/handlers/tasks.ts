@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { HttpProblem } from '../problems.js';
-import { type TaskFilter, etagOf } from '../store.js';
+import { pageText } from '../json-text.js';
+import { type Store, type TaskFilter, etagOf } from '../store.js';
 import type { BulkRequest, BulkResponse, BulkResult, Task, TaskComplete, TaskCreate, TaskUpdate } from '../types.js';
-import { type Context, type Handler, actor, notModified, windowOf } from './context.js';
+import { type Context, type Handler, type Reply, actor, notModified, windowOf } from './context.js';
 
 const csvColumns = [
   'id',
@@ -28,29 +29,27 @@ function filterOf({ query }: Context): TaskFilter {
   return query;
 }
 
-const taskReply = (task: Task, status = 200): { status: number; body: Task; etag: string } => ({
-  status,
-  body: task,
-  etag: etagOf(task),
-});
+const taskReply = (store: Store, task: Task, status = 200): Reply => ({ status, json: store.taskText(task), etag: etagOf(task) });
 
-export const listTasks: Handler = (context) => ({
-  status: 200,
-  body: context.store.listTasks(filterOf(context), windowOf(context)),
-});
+export const listTasks: Handler = (context) => {
+  const { store } = context;
+  const page = store.listTasks(filterOf(context), windowOf(context));
+  return { status: 200, json: pageText(page, (task) => store.taskText(task)) };
+};
 
 export const createTask: Handler = (context) => {
   const task = context.store.createTask(context.body as TaskCreate, actor(context));
-  return { ...taskReply(task, 201), location: `/api/v1/tasks/${task.id}` };
+  return { ...taskReply(context.store, task, 201), location: `/api/v1/tasks/${task.id}` };
 };
 
 export const getTask: Handler = ({ store, params, headers }) => {
   const task = store.getTask(params.task_id as string);
-  return notModified(headers['if-none-match'], task) ? { status: 304, etag: etagOf(task) } : taskReply(task);
+  return notModified(headers['if-none-match'], task) ? { status: 304, etag: etagOf(task) } : taskReply(store, task);
 };
 
 export const updateTask: Handler = (context) =>
   taskReply(
+    context.store,
     context.store.updateTask(context.params.task_id as string, context.body as TaskUpdate, actor(context), context.headers['if-match']),
   );
 
@@ -61,7 +60,7 @@ export const deleteTask: Handler = (context) => {
 
 export const completeTask: Handler = (context) => {
   const notes = (context.body as TaskComplete | undefined)?.completion_notes;
-  return taskReply(context.store.completeTask(context.params.task_id as string, notes, actor(context), context.headers['if-match']));
+  return taskReply(context.store, context.store.completeTask(context.params.task_id as string, notes, actor(context), context.headers['if-match']));
 };
 
 export const getTaskHistory: Handler = ({ store, params, ...context }) => ({

@@ -27,6 +27,18 @@ function send(reply: FastifyReply, stored: StoredReply, replayed: boolean): Fast
   return stored.body === undefined ? reply.send() : reply.send(stored.body);
 }
 
+/** The signal of operations that never wait. */
+const never = new AbortController().signal;
+
+/** Aborts when the response closes early, which happens only when the client goes away. */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const gone = new AbortController();
+  reply.raw.once('close', () => {
+    gone.abort();
+  });
+  return gone.signal;
+}
+
 /**
  * One route per operation of openapi.yaml: authentication, the contract's request checks,
  * idempotency, then the operation's handler.
@@ -41,6 +53,8 @@ export const contractRoutesPlugin: FastifyPluginCallback<ContractRoutesOptions> 
     }
     const takesKey = operation.parameters.some((parameter) => parameter.name === 'Idempotency-Key');
     const writes = operation.method !== 'GET';
+    // Only a long-poll (an operation with `wait`) needs to learn that its client went away.
+    const longPolls = operation.parameters.some((parameter) => parameter.name === 'wait');
     app.route({
       method: operation.method,
       url: operation.path.replace(/\{(\w+)\}/g, ':$1'),
@@ -71,12 +85,17 @@ export const contractRoutesPlugin: FastifyPluginCallback<ContractRoutesOptions> 
           const replay = idempotency.lookup(scope, key, fingerprint, Date.now());
           if (replay) return send(reply, replay, true);
         }
-        // The response closes early only when the client goes away: that ends a long-poll.
-        const gone = new AbortController();
-        reply.raw.once('close', () => {
-          gone.abort();
-        });
-        const context: Context = { operationId, user, ...checked, store, changes, auth, startedAt, requestId, signal: gone.signal };
+        const context: Context = {
+          operationId,
+          user,
+          ...checked,
+          store,
+          changes,
+          auth,
+          startedAt,
+          requestId,
+          signal: longPolls ? clientGone(reply) : never,
+        };
         let result: Reply;
         try {
           result = await handler(context);
@@ -97,12 +116,9 @@ export const contractRoutesPlugin: FastifyPluginCallback<ContractRoutesOptions> 
         const headers: Record<string, string> = {};
         if (result.etag !== undefined) headers.etag = result.etag;
         if (result.location !== undefined) headers.location = result.location;
-        if (result.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-        const stored: StoredReply = {
-          status: result.status,
-          headers,
-          body: result.body === undefined ? undefined : JSON.stringify(result.body),
-        };
+        const body = result.json ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
+        if (body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+        const stored: StoredReply = { status: result.status, headers, body };
         if (key !== undefined) idempotency.remember(scope, key, fingerprint, stored, Date.now());
         return send(reply, stored, false);
       },
