@@ -16,11 +16,6 @@ interface Latest {
   change: Change;
 }
 
-interface LogEntry {
-  seq: number;
-  key: string;
-}
-
 // `<epoch>.<seq>`: the epoch names this feed's history, the sequence number the last change read.
 const cursorPattern = /^([0-9a-f]{16})\.(0|[1-9][0-9]{0,15})$/;
 
@@ -29,15 +24,19 @@ const keyOf = (kind: RecordKind, id: string): string => `${kind}:${id}`;
 /**
  * The contract's change feed (listChanges) over the store: every write the store reports
  * gets the next sequence number. `#latest` keeps each record's latest change (so the feed is
- * compacted) and `#log` every change in order, so a page is a binary search to the cursor
+ * compacted) and the log every change in order, so a page is a binary search to the cursor
  * plus a scan that skips superseded entries; the log is compacted when superseded entries
- * outnumber live ones, which keeps that scan proportional to the page.
+ * outnumber live ones, which keeps that scan proportional to the page. The log is three
+ * parallel arrays and `#latest` a map per kind, so a change costs no objects beyond its own:
+ * a store of 1M tasks starts with 1M changes.
  */
 export class ChangeFeed {
   readonly epoch: string;
   #seq = 0;
-  readonly #latest = new Map<string, Latest>();
-  #log: LogEntry[] = [];
+  readonly #latest: Record<RecordKind, Map<string, Latest>> = { project: new Map(), sprint: new Map(), task: new Map() };
+  #logSeqs: number[] = [];
+  #logKinds: RecordKind[] = [];
+  #logIds: string[] = [];
   readonly #waiters = new Set<() => void>();
 
   constructor(epoch: string = randomBytes(8).toString('hex')) {
@@ -65,7 +64,7 @@ export class ChangeFeed {
       const change = entry.deleted
         ? { kind: entry.kind, id: entry.id, op: 'delete', version: entry.version, changed_at: entry.changed_at }
         : { kind: entry.kind, id: entry.id, op: 'upsert', version: entry.version, changed_at: entry.changed_at, record: live?.record };
-      feed.#append(key, entry.seq, change as Change);
+      feed.#append(entry.seq, change as Change);
     }
     feed.#seq = Math.max(feed.#seq, snapshot.seq);
     // Records the feed did not know (a hand-edited file): one change each, after the rest.
@@ -75,19 +74,44 @@ export class ChangeFeed {
 
   /** Records one write of the store; wakes every long-poll. */
   readonly record = (change: RecordChange): void => {
-    const base = { kind: change.kind, id: change.id, version: change.version, changed_at: change.at };
-    const entry = change.record === undefined ? { ...base, op: 'delete' } : { ...base, op: 'upsert', record: change.record };
-    this.#append(keyOf(change.kind, change.id), this.#seq + 1, entry as Change);
-    for (const wake of [...this.#waiters]) wake();
+    const { kind, id, version, at: changed_at, record } = change;
+    const entry = record === undefined ? { kind, id, op: 'delete', version, changed_at } : { kind, id, op: 'upsert', version, changed_at, record };
+    this.#append(this.#seq + 1, entry as Change);
+    if (this.#waiters.size > 0) for (const wake of [...this.#waiters]) wake();
   };
 
-  #append(key: string, seq: number, change: Change): void {
+  #append(seq: number, change: Change): void {
     this.#seq = seq;
-    this.#latest.set(key, { seq, change });
-    this.#log.push({ seq, key });
-    if (this.#log.length > 2 * this.#latest.size + 1024) {
-      this.#log = this.#log.filter((entry) => this.#latest.get(entry.key)?.seq === entry.seq);
-    }
+    this.#latest[change.kind].set(change.id, { seq, change });
+    this.#logSeqs.push(seq);
+    this.#logKinds.push(change.kind);
+    this.#logIds.push(change.id);
+    const { project, sprint, task } = this.#latest;
+    if (this.#logSeqs.length > 2 * (project.size + sprint.size + task.size) + 1024) this.#compact();
+  }
+
+  /** Drops the log entries a later change of the same record superseded. */
+  #compact(): void {
+    const seqs: number[] = [];
+    const kinds: RecordKind[] = [];
+    const ids: string[] = [];
+    this.#logSeqs.forEach((seq, index) => {
+      const kind = this.#logKinds[index] as RecordKind;
+      const id = this.#logIds[index] as string;
+      if (this.#latest[kind].get(id)?.seq !== seq) return;
+      seqs.push(seq);
+      kinds.push(kind);
+      ids.push(id);
+    });
+    this.#logSeqs = seqs;
+    this.#logKinds = kinds;
+    this.#logIds = ids;
+  }
+
+  /** The latest change of the record at log position `index`, when it is the change logged there. */
+  #liveAt(index: number): Latest | undefined {
+    const latest = this.#latest[this.#logKinds[index] as RecordKind].get(this.#logIds[index] as string);
+    return latest?.seq === this.#logSeqs[index] ? latest : undefined;
   }
 
   /** How many long-polls are waiting (for tests of their clean-up). */
@@ -115,13 +139,12 @@ export class ChangeFeed {
   page(after: number, limit: number): ChangePage {
     const items: Change[] = [];
     let last = after;
-    for (let index = this.#firstAfter(after); index < this.#log.length; index++) {
-      const entry = this.#log[index] as LogEntry;
-      const latest = this.#latest.get(entry.key);
-      if (latest?.seq !== entry.seq) continue; // superseded by a later change of the same record
+    for (let index = this.#firstAfter(after); index < this.#logSeqs.length; index++) {
+      const latest = this.#liveAt(index);
+      if (latest === undefined) continue; // superseded by a later change of the same record
       if (items.length === limit) return { items, next_cursor: this.cursorAt(last), has_more: true };
       items.push(latest.change);
-      last = entry.seq;
+      last = latest.seq;
     }
     return { items, next_cursor: this.cursorAt(last), has_more: false };
   }
@@ -144,11 +167,11 @@ export class ChangeFeed {
 
   snapshot(): ChangeFeedSnapshot {
     const entries: ChangeFeedSnapshot['entries'] = [];
-    for (const { seq, key } of this.#log) {
-      const latest = this.#latest.get(key);
-      if (latest?.seq !== seq) continue;
+    for (let index = 0; index < this.#logSeqs.length; index++) {
+      const latest = this.#liveAt(index);
+      if (latest === undefined) continue;
       const { kind, id, version, changed_at: changedAt, op } = latest.change;
-      entries.push({ kind, id, seq, version, changed_at: changedAt, deleted: op === 'delete' });
+      entries.push({ kind, id, seq: latest.seq, version, changed_at: changedAt, deleted: op === 'delete' });
     }
     return { epoch: this.epoch, seq: this.#seq, entries };
   }
@@ -156,10 +179,10 @@ export class ChangeFeed {
   /** The index of the first log entry with a sequence number above `seq`. */
   #firstAfter(seq: number): number {
     let low = 0;
-    let high = this.#log.length;
+    let high = this.#logSeqs.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.#log[middle] as LogEntry).seq <= seq) low = middle + 1;
+      if ((this.#logSeqs[middle] as number) <= seq) low = middle + 1;
       else high = middle;
     }
     return low;
