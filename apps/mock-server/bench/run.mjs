@@ -1,6 +1,7 @@
 // `npm run bench -w @dtm/mock-server`: req/s and p99 latency of a filtered, sorted list page,
 // one task and a create, at 1k, 100k and 1M tasks, beside a bare node:http server answering the
-// same bytes; start-up time and RSS per size. Prints a markdown table.
+// same bytes (and a bare Fastify app: the framework's own share); start-up time and RSS per
+// size. Prints a markdown table.
 //   BENCH_DIST=<dist dir>   the build to measure (default ./dist)
 //   BENCH_SIZES=1000,100000 the store sizes (default 1000,100000,1000000)
 //   BENCH_SECONDS=5         the length of each run
@@ -113,12 +114,23 @@ for (const size of sizes) {
 const scratch = mkdtempSync(join(tmpdir(), 'dtm-bench-'));
 const answersFile = join(scratch, 'answers.json');
 writeFileSync(answersFile, JSON.stringify(answers));
-const bare = await startServer(['--bare', answersFile]);
-const floor = new Map();
+/** Each case's figures against the server started with these arguments. */
+async function floorOf(args) {
+  const server = await startServer(args);
+  const figures = new Map();
+  try {
+    for (const benchCase of cases) figures.set(benchCase.name, await measure(server.url, benchCase, { 'content-type': 'application/json' }));
+  } finally {
+    await server.stop();
+  }
+  return figures;
+}
+let floor;
+let fastify;
 try {
-  for (const benchCase of cases) floor.set(benchCase.name, await measure(bare.url, benchCase, { 'content-type': 'application/json' }));
+  floor = await floorOf(['--bare', answersFile]);
+  fastify = await floorOf(['--fastify', answersFile]);
 } finally {
-  await bare.stop();
   rmSync(scratch, { recursive: true, force: true });
 }
 
@@ -126,13 +138,14 @@ const count = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 
 const lines = [
   `dist: ${dist}; ${seconds} s per case after ${warmUp} s of warm-up, ${connections} connections`,
   '',
-  '| case | tasks | req/s | p99 ms | mean ms | bare req/s | × bare |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| case | tasks | req/s | p99 ms | mean ms | bare req/s | × bare | bare Fastify req/s | × Fastify |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 for (const row of rows) {
-  const base = floor.get(row.name);
+  const times = (base) => (row.rps > 0 ? (base.rps / row.rps).toFixed(1) : '—');
+  const [base, framework] = [floor.get(row.name), fastify.get(row.name)];
   lines.push(
-    `| ${row.name} | ${count(row.size)} | ${Math.round(row.rps)} | ${row.p99} | ${row.mean.toFixed(2)} | ${Math.round(base.rps)} | ${row.rps > 0 ? (base.rps / row.rps).toFixed(1) : '—'} |`,
+    `| ${row.name} | ${count(row.size)} | ${Math.round(row.rps)} | ${row.p99} | ${row.mean.toFixed(2)} | ${Math.round(base.rps)} | ${times(base)} | ${Math.round(framework.rps)} | ${times(framework)} |`,
   );
 }
 lines.push('', '| tasks | start-up s | RSS MB |', '| ---: | ---: | ---: |');

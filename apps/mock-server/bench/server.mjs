@@ -1,7 +1,8 @@
 // One server of the bench, in its own process so the load generator does not share its event
 // loop: `node bench/server.mjs <dist dir> <tasks>` starts the stateful mock with that many demo
 // tasks; `node bench/server.mjs --bare <file of canned answers>` starts a bare node:http server
-// answering the same bytes. Either prints one JSON line with its URL (and start-up figures).
+// answering the same bytes, and `--fastify <file>` a bare Fastify app answering them (the share
+// of the framework itself). Each prints one JSON line with its URL (and start-up figures).
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -9,10 +10,28 @@ import { resolve } from 'node:path';
 
 const [mode, arg] = process.argv.slice(2);
 
-if (mode === '--bare') {
-  // The floor: no routing, parsing or validation, just the precomputed bytes per case.
+const cannedAnswers = () => {
   const answers = JSON.parse(readFileSync(arg, 'utf8'));
-  const byCase = new Map(answers.map((answer) => [`${answer.method} ${answer.path}`, { ...answer, body: Buffer.from(answer.body) }]));
+  return new Map(answers.map((answer) => [`${answer.method} ${answer.path}`, { ...answer, body: Buffer.from(answer.body) }]));
+};
+
+if (mode === '--fastify') {
+  // Fastify with no hooks, auth or validation: the precomputed bytes per case.
+  const { default: Fastify } = await import('fastify');
+  const byCase = cannedAnswers();
+  const app = Fastify();
+  for (const answer of byCase.values()) {
+    app.route({
+      method: answer.method,
+      url: answer.path.split('?')[0],
+      handler: (_request, reply) => reply.code(answer.status).header('content-type', 'application/json; charset=utf-8').send(answer.body),
+    });
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`);
+} else if (mode === '--bare') {
+  // The floor: no routing, parsing or validation, just the precomputed bytes per case.
+  const byCase = cannedAnswers();
   const server = createServer((request, response) => {
     const answer = byCase.get(`${request.method} ${request.url}`);
     request.resume();
