@@ -36,8 +36,23 @@ const require = createRequire(import.meta.url);
 const watchdogPath = join(dirname(fileURLToPath(import.meta.url)), 'watchdog.cjs');
 const maxOutput = 64 * 1024;
 
-function prismBinPath(): string {
-  const packageJsonPath = require.resolve('@stoplight/prism-cli/package.json');
+/** The Prism version the contract tests run; the one to install for the prism engine. */
+const prismPackage = '@stoplight/prism-cli@5.14.2';
+
+/**
+ * Where Prism's binary is. Prism is an optional peer dependency (it and its dependencies are
+ * ~70 MB, which the stateful engine does not need): without it, an error saying how to add it.
+ */
+export function prismBinPath(resolve: (id: string) => string = require.resolve): string {
+  let packageJsonPath: string;
+  try {
+    packageJsonPath = resolve('@stoplight/prism-cli/package.json');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      `The prism engine needs Prism, which is not installed (it is an optional peer dependency of @dtm/mock-server). Add it beside the mock server: npm install --save-dev ${prismPackage}`,
+    );
+  }
   const { bin } = require(packageJsonPath) as { bin: Record<string, string> };
   const relative = bin.prism;
   if (!relative) throw new Error('@stoplight/prism-cli declares no `prism` binary');
