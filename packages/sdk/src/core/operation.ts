@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import type { operations } from '../generated/openapi.js';
 import { responseSchemas } from '../schemas/index.js';
 import { APIPromise } from './api-promise.js';
@@ -43,7 +43,7 @@ export function exchangeJson<Op extends OperationId & JsonOperationId>(
   operation: Op,
   spec: Spec,
 ): Promise<CallResult<JsonSuccess<Op>>> {
-  const schema: ZodType = responseSchemas[operation];
+  const schema: ZodMiniType = responseSchemas[operation];
   return transport.call({ ...spec, operation, expect: 'json', schema }) as Promise<CallResult<JsonSuccess<Op>>>;
 }
 
@@ -77,7 +77,7 @@ export function callConditional<Op extends OperationId & JsonOperationId>(
 ): APIPromise<JsonSuccess<Op> | null> {
   const ifNoneMatch = spec.options?.ifNoneMatch;
   if (ifNoneMatch === undefined) return callJson(transport, operation, spec);
-  const schema: ZodType = responseSchemas[operation];
+  const schema: ZodMiniType = responseSchemas[operation];
   const exchange = transport.call({
     ...spec,
     headers: { ...spec.headers, 'if-none-match': typeof ifNoneMatch === 'number' ? `"${ifNoneMatch}"` : ifNoneMatch },

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType, core } from 'zod/mini';
 
 // A fast path for response validation. zod parses into a copy of every object, which costs
 // more than the check itself; the SDK's response schemas only check shapes (types, enums,
@@ -18,19 +18,19 @@ interface Def {
   check?: string;
   entries?: Record<string, unknown>;
   values?: unknown[];
-  element?: ZodType;
-  shape?: Record<string, ZodType>;
-  catchall?: ZodType;
-  innerType?: ZodType;
-  options?: ZodType[];
+  element?: ZodMiniType;
+  shape?: Record<string, ZodMiniType>;
+  catchall?: ZodMiniType;
+  innerType?: ZodMiniType;
+  options?: ZodMiniType[];
 }
 
-const defOf = (schema: ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const defOf = (schema: ZodMiniType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
-const compiled = new WeakMap<ZodType, Check | null>();
+const compiled = new WeakMap<ZodMiniType, Check | null>();
 
 /** The compiled check of a schema, or undefined when it uses more than the compiler knows. */
-export function shapeCheck(schema: ZodType): Check | undefined {
+export function shapeCheck(schema: ZodMiniType): Check | undefined {
   let check = compiled.get(schema);
   if (check === undefined) {
     try {
@@ -44,7 +44,7 @@ export function shapeCheck(schema: ZodType): Check | undefined {
 }
 
 /** True for a key that may be absent: optional, also inside nullable (zod's rule). */
-function mayBeAbsent(schema: ZodType): boolean {
+function mayBeAbsent(schema: ZodMiniType): boolean {
   const def = defOf(schema);
   if (def.type === 'optional') return true;
   return def.type === 'nullable' && def.innerType !== undefined && mayBeAbsent(def.innerType);
@@ -57,10 +57,10 @@ class Unsupported extends Error {}
  * check of monomorphic property reads, fast where a tree of closures would be megamorphic.
  * Where `new Function` is not allowed (a strict CSP), the schema is left to zod.
  */
-function compile(schema: ZodType): Check {
+function compile(schema: ZodMiniType): Check {
   const functions: string[] = [];
   const sets: Set<unknown>[] = [];
-  const expression = (node: ZodType, value: string): string => {
+  const expression = (node: ZodMiniType, value: string): string => {
     const def = defOf(node);
     if (def.checks !== undefined && def.checks.length > 0) throw new Unsupported(`checks on ${def.type}`);
     switch (def.type) {
@@ -117,7 +117,7 @@ function compile(schema: ZodType): Check {
   return build(sets);
 }
 
-function inner(def: Def): ZodType {
+function inner(def: Def): ZodMiniType {
   if (def.innerType === undefined) throw new Unsupported(`${def.type} without inner type`);
   return def.innerType;
 }
@@ -128,10 +128,35 @@ export type Validated<T> = { success: true; data: T } | { success: false; path: 
  * Validates a parsed response: the value itself when it passes the compiled check (zod's
  * copy for a schema that does not compile), else where and why zod refuses it.
  */
-export function validate<T>(schema: ZodType<T>, value: unknown): Validated<T> {
+export function validate<T>(schema: ZodMiniType<T>, value: unknown): Validated<T> {
   if (shapeCheck(schema)?.(value) === true) return { success: true, data: value as T };
   const parsed = schema.safeParse(value);
   if (parsed.success) return { success: true, data: parsed.data };
   const issue = parsed.error.issues[0];
-  return { success: false, path: issue?.path.join('.') ?? '', message: issue?.message ?? 'invalid' };
+  return { success: false, path: issue?.path.join('.') ?? '', message: issue === undefined ? 'Invalid input' : reason(issue, value) };
+}
+
+/** The JSON type of a value, as zod's English messages name it. */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  return typeof value;
+}
+
+/**
+ * What is wrong, in words. zod/mini's issues say only "Invalid input" (its English messages
+ * are a locale we do not load: a global setting, and a CommonJS import of every locale).
+ */
+function reason(issue: core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const found = issue.path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined), value);
+      return `Invalid input: expected ${issue.expected}, received ${typeName(found)}`;
+    }
+    case 'invalid_value':
+      return `Invalid option: expected one of ${issue.values.map((allowed) => JSON.stringify(allowed)).join('|')}`;
+    default:
+      return issue.message;
+  }
 }

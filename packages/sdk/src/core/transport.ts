@@ -1,5 +1,5 @@
 import ky, { type KyInstance, isTimeoutError as isKyTimeoutError } from 'ky';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import type { components } from '../generated/openapi.js';
 import { readBody, streamBody } from './body.js';
 import type { CircuitBreaker } from './breaker.js';
@@ -71,7 +71,7 @@ export interface CallSpec<T> {
    * buffers it); bodies the transport reads itself always are, exports are not.
    */
   readonly sizeLimited?: boolean;
-  readonly schema?: ZodType<T>;
+  readonly schema?: ZodMiniType<T>;
   /**
    * Statuses to treat as success besides 2xx (health answers 503 with a body; a conditional
    * read 304, whose empty body is not parsed or validated: `data` is undefined).

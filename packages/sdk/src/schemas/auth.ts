@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { usernameSchema } from './common.js';
 
 export const tokenPairSchema = z.looseObject({
@@ -6,7 +6,7 @@ export const tokenPairSchema = z.looseObject({
   refresh_token: z.string(),
   token_type: z.enum(['bearer']),
   expires_in: z.int(),
-  refresh_expires_in: z.int().optional(),
+  refresh_expires_in: z.optional(z.int()),
 });
 
 export const userSchema = z.looseObject({
@@ -15,6 +15,6 @@ export const userSchema = z.looseObject({
   display_name: z.string(),
   // `format: email` is an annotation in OpenAPI 3.1, and any email regex rejects some
   // real addresses; a user we cannot parse would lock them out of the client.
-  email: z.string().nullable().optional(),
+  email: z.optional(z.nullable(z.string())),
   roles: z.array(z.enum(['admin', 'member', 'viewer'])),
 });

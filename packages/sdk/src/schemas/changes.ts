@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { projectIdSchema, sprintIdSchema, taskIdSchema, timestampSchema, versionSchema } from './common.js';
 import { projectSchema } from './projects.js';
 import { sprintSchema } from './sprints.js';
@@ -13,7 +13,7 @@ export const taskChangeSchema = z.looseObject({
   op: changeOpSchema,
   version: versionSchema,
   changed_at: timestampSchema,
-  record: taskSchema.optional(),
+  record: z.optional(taskSchema),
 });
 
 export const projectChangeSchema = z.looseObject({
@@ -22,7 +22,7 @@ export const projectChangeSchema = z.looseObject({
   op: changeOpSchema,
   version: versionSchema,
   changed_at: timestampSchema,
-  record: projectSchema.optional(),
+  record: z.optional(projectSchema),
 });
 
 export const sprintChangeSchema = z.looseObject({
@@ -31,7 +31,7 @@ export const sprintChangeSchema = z.looseObject({
   op: changeOpSchema,
   version: versionSchema,
   changed_at: timestampSchema,
-  record: sprintSchema.optional(),
+  record: z.optional(sprintSchema),
 });
 
 // Picks the branch by `kind`, as the contract's discriminator does: one lookup, and an issue

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // These schemas check the shape of every response: each field present, with its type,
 // enum values, integers and nullability. That is what keeps `undefined` from leaking into
@@ -33,10 +33,10 @@ export const problemSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  request_id: z.string().optional(),
-  errors: z.array(fieldErrorSchema).optional(),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
+  request_id: z.optional(z.string()),
+  errors: z.optional(z.array(fieldErrorSchema)),
 });
 
 export const pageMetaSchema = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   pageMetaSchema,
   projectIdSchema,
@@ -11,15 +11,15 @@ import {
 export const projectSchema = z.looseObject({
   id: projectIdSchema,
   name: z.string(),
-  description: z.string().nullable(),
+  description: z.nullable(z.string()),
   status: projectStatusSchema,
-  owner: usernameSchema.nullable(),
+  owner: z.nullable(usernameSchema),
   created_at: timestampSchema,
   updated_at: timestampSchema,
   version: versionSchema,
 });
 
-export const projectPageSchema = pageMetaSchema.extend({
+export const projectPageSchema = z.extend(pageMetaSchema, {
   items: z.array(projectSchema),
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   calendarDateSchema,
   pageMetaSchema,
@@ -14,18 +14,18 @@ export const sprintSchema = z.looseObject({
   id: sprintIdSchema,
   name: z.string(),
   project_id: projectIdSchema,
-  goal: z.string().nullable(),
+  goal: z.nullable(z.string()),
   status: sprintStatusSchema,
   start_date: calendarDateSchema,
   end_date: calendarDateSchema,
-  started_at: timestampSchema.nullable(),
-  completed_at: timestampSchema.nullable(),
+  started_at: z.nullable(timestampSchema),
+  completed_at: z.nullable(timestampSchema),
   created_at: timestampSchema,
   updated_at: timestampSchema,
   version: versionSchema,
 });
 
-export const sprintPageSchema = pageMetaSchema.extend({
+export const sprintPageSchema = z.extend(pageMetaSchema, {
   items: z.array(sprintSchema),
 });
 
@@ -36,9 +36,9 @@ export const sprintTaskAssignmentResultSchema = z.looseObject({
 
 export const burndownPointSchema = z.looseObject({
   date: calendarDateSchema,
-  remaining: z.int().nullable(),
+  remaining: z.nullable(z.int()),
   ideal: z.number(),
-  completed: z.int().nullable(),
+  completed: z.nullable(z.int()),
 });
 
 export const burndownSchema = z.looseObject({

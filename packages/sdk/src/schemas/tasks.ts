@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   calendarDateSchema,
   pageMetaSchema,
@@ -18,23 +18,23 @@ export const tagSchema = z.string();
 export const taskSchema = z.looseObject({
   id: taskIdSchema,
   title: z.string(),
-  description: z.string().nullable(),
+  description: z.nullable(z.string()),
   status: taskStatusSchema,
   priority: taskPrioritySchema,
-  project_id: projectIdSchema.nullable(),
-  sprint_id: sprintIdSchema.nullable(),
-  assignee: usernameSchema.nullable(),
+  project_id: z.nullable(projectIdSchema),
+  sprint_id: z.nullable(sprintIdSchema),
+  assignee: z.nullable(usernameSchema),
   tags: z.array(tagSchema),
-  due_date: calendarDateSchema.nullable(),
-  estimate_hours: z.number().nullable(),
-  completed_at: timestampSchema.nullable(),
-  completion_notes: z.string().nullable(),
+  due_date: z.nullable(calendarDateSchema),
+  estimate_hours: z.nullable(z.number()),
+  completed_at: z.nullable(timestampSchema),
+  completion_notes: z.nullable(z.string()),
   created_at: timestampSchema,
   updated_at: timestampSchema,
   version: versionSchema,
 });
 
-export const taskPageSchema = pageMetaSchema.extend({
+export const taskPageSchema = z.extend(pageMetaSchema, {
   items: z.array(taskSchema),
 });
 
@@ -54,7 +54,7 @@ export const taskHistoryEntrySchema = z.looseObject({
   changes: z.array(fieldChangeSchema),
 });
 
-export const taskHistoryPageSchema = pageMetaSchema.extend({
+export const taskHistoryPageSchema = z.extend(pageMetaSchema, {
   items: z.array(taskHistoryEntrySchema),
 });
 
@@ -62,9 +62,9 @@ export const bulkResultSchema = z.looseObject({
   index: z.int(),
   op: z.enum(['create', 'update', 'delete']),
   status: z.int(),
-  id: taskIdSchema.optional(),
-  task: taskSchema.optional(),
-  error: problemSchema.optional(),
+  id: z.optional(taskIdSchema),
+  task: z.optional(taskSchema),
+  error: z.optional(problemSchema),
 });
 
 export const bulkResponseSchema = z.looseObject({

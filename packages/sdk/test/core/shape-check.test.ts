@@ -2,7 +2,7 @@
 // contract's examples and on random mutations of them (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { shapeCheck, validate } from '../../src/core/shape-check.js';
 import { problemSchema, responseSchemas, taskSchema } from '../../src/schemas/index.js';
 import { examplesOf, isSuccess, specOperations } from '../schemas/spec.js';
@@ -11,7 +11,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** The contract's success examples of each operation with a JSON body, with its schema. */
 const cases = specOperations.flatMap((op) => {
-  const schema = (responseSchemas as Record<string, z.ZodType>)[op.operationId];
+  const schema = (responseSchemas as Record<string, z.ZodMiniType>)[op.operationId];
   if (schema === undefined) return [];
   const examples = Object.entries(op.responses).flatMap(([status, response]) => (isSuccess(status) ? examplesOf(status, response) : []));
   return examples.map((example) => ({ name: `${op.operationId} ${example.name}`, schema, value: example.value as Json }));
@@ -49,7 +49,7 @@ function mutate(example: Json, mutations: { at: number; kind: string; value: unk
 
 describe('shapeCheck', () => {
   it('compiles every response schema (and the task and problem schemas)', () => {
-    for (const [operation, schema] of Object.entries(responseSchemas)) expect(shapeCheck(schema as z.ZodType), operation).toBeTypeOf('function');
+    for (const [operation, schema] of Object.entries(responseSchemas)) expect(shapeCheck(schema as z.ZodMiniType), operation).toBeTypeOf('function');
     expect(shapeCheck(taskSchema)).toBeTypeOf('function');
     expect(shapeCheck(problemSchema)).toBeTypeOf('function');
   });
@@ -76,7 +76,7 @@ describe('shapeCheck', () => {
   });
 
   it('leaves schemas it does not know to zod: checks, strict or stripping objects', () => {
-    for (const schema of [z.string().min(3), z.object({ a: z.string() }), z.strictObject({ a: z.string() }), z.date(), z.string().regex(/x/)]) {
+    for (const schema of [z.string().check(z.minLength(3)), z.object({ a: z.string() }), z.strictObject({ a: z.string() }), z.date(), z.string().check(z.regex(/x/))]) {
       expect(shapeCheck(schema)).toBeUndefined();
     }
     const stripping = z.object({ a: z.string() });

@@ -288,6 +288,15 @@ describe('responses that break the contract', () => {
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error).toMatchObject({ path: 'items.0.status', status: 200 });
     expect((error as Error).message).toMatch(/^listTasks: the server's 200 response is not valid at items\.0\.status/);
+    // What is wrong, in words: the allowed values.
+    expect(error).toMatchObject({ reason: 'Invalid option: expected one of "pending"|"in_progress"|"blocked"|"completed"|"cancelled"' });
+  });
+
+  it('says which type it expected and which it got', async () => {
+    const { client } = await clientFor((_, response) => {
+      sendJson(response, 200, { items: [], total: '1', limit: 50, offset: 0 });
+    });
+    await expect(client.tasks.list()).rejects.toMatchObject({ path: 'total', reason: 'Invalid input: expected number, received string' });
   });
 
   it('never lets a misspelled field through as undefined', async () => {

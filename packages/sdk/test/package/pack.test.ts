@@ -124,7 +124,7 @@ describe('the packed @dtm/sdk tarball', () => {
     expect(paths).toEqual(
       expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/redact.js', 'dist/redact.cjs', 'dist/redact.d.ts']),
     );
-    for (const path of paths) expect(path).toMatch(/^(dist\/|package\.json$|redact\/package\.json$|README\.md$|LICENSE$)/);
+    for (const path of paths) expect(path).toMatch(/^(dist\/|package\.json$|redact\/package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/);
   });
 
   it('works with require() from a CommonJS project', async () => {

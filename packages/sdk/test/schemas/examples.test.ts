@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   bulkResponseSchema,
   burndownSchema,
@@ -57,7 +57,7 @@ const problemExamples = Object.entries(componentResponses).flatMap(([component, 
 );
 
 /** Parses and fails with zod's issues, which name the offending field. */
-function expectParses(schema: z.ZodType, value: unknown): unknown {
+function expectParses(schema: z.ZodMiniType, value: unknown): unknown {
   const result = schema.safeParse(value);
   expect(result.error?.issues ?? []).toEqual([]);
   return result.data;
@@ -91,7 +91,7 @@ describe('the examples in openapi.yaml', () => {
 });
 
 describe('the fixtures', () => {
-  const valid: [string, z.ZodType, unknown][] = [
+  const valid: [string, z.ZodMiniType, unknown][] = [
     ['task', taskSchema, task],
     ['taskPage', taskPageSchema, taskPage],
     ['sprint', sprintSchema, sprint],
@@ -113,7 +113,7 @@ describe('the fixtures', () => {
 
 interface InvalidCase {
   name: string;
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   given: unknown;
   /** The path of an issue the rejection must report. */
   want: PropertyKey[];
@@ -184,7 +184,7 @@ describe('invalid payloads are rejected', () => {
 
 interface ExtraCase {
   name: string;
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   given: unknown;
 }
 

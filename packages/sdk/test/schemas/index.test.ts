@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ZodMiniType } from 'zod/mini';
 import { z } from 'zod';
 import {
   bulkResponseSchema,
@@ -30,7 +31,7 @@ const withoutJsonBody = [
   'exportTasks',
 ];
 
-const byComponent: Record<string, z.ZodType> = {
+const byComponent: Record<string, ZodMiniType> = {
   Health: healthSchema,
   TokenPair: tokenPairSchema,
   User: userSchema,

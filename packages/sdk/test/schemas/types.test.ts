@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { components, operations } from '../../src/generated/openapi.js';
 import {
   bulkResponseSchema,
@@ -60,7 +60,7 @@ type Strict<T> = T extends readonly (infer U)[]
     ? { [K in keyof T as string extends K ? never : number extends K ? never : K]: Strict<T[K]> }
     : T;
 
-type Out<S extends z.ZodType> = Strict<z.output<S>>;
+type Out<S extends z.ZodMiniType> = Strict<z.output<S>>;
 type Spec<Name extends keyof components['schemas']> = Strict<components['schemas'][Name]>;
 
 type JsonBody<R> = R extends { content: { 'application/json': infer B } } ? B : never;
