@@ -3,7 +3,9 @@
 // and as CommonJS, logs in, lists, creates, reads, completes and gets a typed 404 from it; the
 // CLI answers --version, --help and `commands --json` (commands that do not open the store).
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -28,11 +30,16 @@ try {
     await assert.rejects(client.tasks.get('TASK-999999'), (error) => sdk.isNotFoundError(error), `${format}: a typed 404`);
   }
 
-  const dtm = (...args) => execFileSync(process.execPath, [join(root, 'apps/cli/bin/run.js'), ...args], { encoding: 'utf8', env: { ...process.env, DTM_API_URL: server.url } });
+  // The CLI's compile cache goes to the OS temp dir: a scratch one here, to see it written.
+  const scratch = mkdtempSync(join(tmpdir(), 'dtm-smoke-'));
+  const dtm = (...args) =>
+    execFileSync(process.execPath, [join(root, 'apps/cli/bin/run.js'), ...args], { encoding: 'utf8', env: { ...process.env, DTM_API_URL: server.url, TMPDIR: scratch } });
   assert.match(dtm('--version'), /^@dtm\/cli\/\d+\.\d+\.\d+ /);
   assert.match(dtm('task', 'list', '--help'), /USAGE\s+\$ dtm task list/);
   const commands = JSON.parse(dtm('commands', '--json'));
   assert.ok(commands.commands.some((command) => command.name === 'task list'), 'commands --json lists task list');
+  if (typeof module.enableCompileCache === 'function') assert.ok(existsSync(join(scratch, 'node-compile-cache')), 'the CLI keeps a compile cache');
+  rmSync(scratch, { recursive: true, force: true });
 } finally {
   await server.stop();
 }

