@@ -57,15 +57,15 @@ function samePassword(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** How many verified access tokens `Auth` remembers. */
+const verifiedCapacity = 10_000;
+
 /**
  * Real bearer auth: HS256 JWT access tokens with a short lifetime, and opaque refresh
  * tokens that rotate on every use. Presenting a used refresh token again revokes its whole
  * session; so does logout. As the contract says, an access token stays valid until it
  * expires: it is stateless, like a real server's.
  */
-/** How many verified access tokens `Auth` remembers. */
-const verifiedCapacity = 10_000;
-
 export class Auth {
   readonly #options: AuthOptions;
   readonly #users = new Map<string, { user: User; password: string }>();
