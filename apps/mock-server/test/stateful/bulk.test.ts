@@ -1,27 +1,17 @@
 // bulkTasks: the 500-operation limit, mixed operations with partial failure, results in order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BulkResponse, Task } from '../../src/engines/stateful/types.js';
-import { type Api, type RunningMockServer, apiAs, expectProblem, fieldsOf, start } from './harness.js';
+import { expectProblem, fieldsOf, serverForFile } from './harness.js';
 
-let server: RunningMockServer;
-let api: Api;
-
-beforeAll(async () => {
-  server = await start();
-  api = await apiAs(server, 'admin');
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const live = serverForFile();
 
 const creates = (count: number, prefix: string): unknown[] =>
   Array.from({ length: count }, (_, index) => ({ op: 'create', data: { title: `${prefix} ${index}` } }));
 
 describe('size limits', () => {
   it('applies 500 operations', async () => {
-    const before = server.taskCount();
-    const answer = await api.post('/api/v1/tasks/bulk', { operations: creates(500, 'Bulk 500') });
+    const before = live.server.taskCount();
+    const answer = await live.api.post('/api/v1/tasks/bulk', { operations: creates(500, 'Bulk 500') });
     expect(answer.status, answer.text).toBe(200);
     const body = answer.body as BulkResponse;
     expect(body).toMatchObject({ succeeded: 500, failed: 0 });
@@ -29,43 +19,43 @@ describe('size limits', () => {
     expect(body.results.map((result) => result.index)).toEqual(Array.from({ length: 500 }, (_, index) => index));
     expect(body.results.every((result) => result.op === 'create' && result.status === 201)).toBe(true);
     expect(body.results[499]?.task?.title).toBe('Bulk 500 499');
-    expect(server.taskCount()).toBe(before + 500);
+    expect(live.server.taskCount()).toBe(before + 500);
     // Ids follow the order of the operations.
     const ids = body.results.map((result) => result.id ?? '');
     expect([...ids].sort()).toEqual(ids);
   });
 
   it('answers 422 naming operations for 501 operations, and applies none', async () => {
-    const before = server.taskCount();
-    expect(fieldsOf(await api.post('/api/v1/tasks/bulk', { operations: creates(501, 'Bulk 501') }))).toEqual(['operations']);
-    expect(server.taskCount()).toBe(before);
+    const before = live.server.taskCount();
+    expect(fieldsOf(await live.api.post('/api/v1/tasks/bulk', { operations: creates(501, 'Bulk 501') }))).toEqual(['operations']);
+    expect(live.server.taskCount()).toBe(before);
   });
 
   it('answers 422 for no operations', async () => {
-    expect(fieldsOf(await api.post('/api/v1/tasks/bulk', { operations: [] }))).toEqual(['operations']);
+    expect(fieldsOf(await live.api.post('/api/v1/tasks/bulk', { operations: [] }))).toEqual(['operations']);
   });
 
   it('answers 422 for a malformed operation, naming where it is, and applies none', async () => {
-    const before = server.taskCount();
-    const answer = await api.post('/api/v1/tasks/bulk', {
+    const before = live.server.taskCount();
+    const answer = await live.api.post('/api/v1/tasks/bulk', {
       operations: [{ op: 'create', data: { title: 'Fine' } }, { op: 'create', data: { priority: 'high' } }],
     });
     // Dotted, as the contract's FieldError describes it.
     expect(fieldsOf(answer)).toEqual(['operations.1.data.title']);
-    expect(server.taskCount()).toBe(before);
-    expectProblem(await api.post('/api/v1/tasks/bulk', { operations: [{ op: 'upsert', id: 'TASK-000001' }] }), 422);
+    expect(live.server.taskCount()).toBe(before);
+    expectProblem(await live.api.post('/api/v1/tasks/bulk', { operations: [{ op: 'upsert', id: 'TASK-000001' }] }), 422);
   });
 });
 
 describe('mixed operations with partial failure', () => {
   it('applies each operation on its own and reports every result in order', async () => {
-    const toUpdate = await api.createTask({ title: 'To update' });
-    const toDelete = await api.createTask({ title: 'To delete' });
-    const staleTarget = await api.createTask({ title: 'Stale target' });
-    await api.patch(`/api/v1/tasks/${staleTarget.id}`, { title: 'Stale target v2' });
-    const before = server.taskCount();
+    const toUpdate = await live.api.createTask({ title: 'To update' });
+    const toDelete = await live.api.createTask({ title: 'To delete' });
+    const staleTarget = await live.api.createTask({ title: 'Stale target' });
+    await live.api.patch(`/api/v1/tasks/${staleTarget.id}`, { title: 'Stale target v2' });
+    const before = live.server.taskCount();
 
-    const answer = await api.post('/api/v1/tasks/bulk', {
+    const answer = await live.api.post('/api/v1/tasks/bulk', {
       operations: [
         { op: 'create', data: { title: 'Bulk created', priority: 'critical' } },
         { op: 'update', id: toUpdate.id, if_match: '"1"', data: { status: 'in_progress' } },
@@ -107,17 +97,17 @@ describe('mixed operations with partial failure', () => {
     for (const result of body.results) if (result.error) expect(result.error.request_id).toBe(requestId);
 
     // The successful ones are applied, the failed ones are not.
-    expect(server.taskCount()).toBe(before + 1 - 1);
-    expect(await api.getTask(created?.id ?? '')).toEqual(created?.task);
-    expect(await api.getTask(toUpdate.id)).toMatchObject({ status: 'in_progress', version: 2 });
-    expectProblem(await api.get(`/api/v1/tasks/${toDelete.id}`), 404);
-    expect(await api.getTask(staleTarget.id)).toMatchObject({ title: 'Stale target v2', version: 2 });
-    expect((await api.get('/api/v1/tasks', { query: { q: 'Bad reference' } })).body).toMatchObject({ total: 0 });
+    expect(live.server.taskCount()).toBe(before + 1 - 1);
+    expect(await live.api.getTask(created?.id ?? '')).toEqual(created?.task);
+    expect(await live.api.getTask(toUpdate.id)).toMatchObject({ status: 'in_progress', version: 2 });
+    expectProblem(await live.api.get(`/api/v1/tasks/${toDelete.id}`), 404);
+    expect(await live.api.getTask(staleTarget.id)).toMatchObject({ title: 'Stale target v2', version: 2 });
+    expect((await live.api.get('/api/v1/tasks', { query: { q: 'Bad reference' } })).body).toMatchObject({ total: 0 });
   });
 
   it('applies operations in order, so later ones see earlier ones', async () => {
-    const task = await api.createTask({ title: 'Sequenced' });
-    const answer = await api.post('/api/v1/tasks/bulk', {
+    const task = await live.api.createTask({ title: 'Sequenced' });
+    const answer = await live.api.post('/api/v1/tasks/bulk', {
       operations: [
         { op: 'update', id: task.id, if_match: '"1"', data: { title: 'Sequenced 2' } },
         { op: 'update', id: task.id, if_match: '"2"', data: { title: 'Sequenced 3' } },
@@ -128,15 +118,15 @@ describe('mixed operations with partial failure', () => {
     const body = answer.body as BulkResponse;
     expect(body.results.map((result) => result.status)).toEqual([200, 200, 204, 404]);
     expect(body).toMatchObject({ succeeded: 3, failed: 1 });
-    const history = (await api.get(`/api/v1/tasks/${task.id}/history`)).body as { items: { action: string }[] };
+    const history = (await live.api.get(`/api/v1/tasks/${task.id}/history`)).body as { items: { action: string }[] };
     expect(history.items.map((entry) => entry.action)).toEqual(['created', 'updated', 'updated', 'deleted']);
   });
 
   it('records bulk changes as the caller', async () => {
-    const answer = await api.post('/api/v1/tasks/bulk', { operations: [{ op: 'create', data: { title: 'Whose' } }] });
+    const answer = await live.api.post('/api/v1/tasks/bulk', { operations: [{ op: 'create', data: { title: 'Whose' } }] });
     const id = (answer.body as BulkResponse).results[0]?.id ?? '';
-    const history = (await api.get(`/api/v1/tasks/${id}/history`)).body as { items: { actor: string }[] };
+    const history = (await live.api.get(`/api/v1/tasks/${id}/history`)).body as { items: { actor: string }[] };
     expect(history.items[0]?.actor).toBe('admin');
-    expect(((await api.getTask(id)) satisfies Task).title).toBe('Whose');
+    expect(((await live.api.getTask(id)) satisfies Task).title).toBe('Whose');
   });
 });

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, type RunningMockServer, apiAs, expectProblem, start } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, serverForFile, start } from './harness.js';
 
 // One request's own faults, from its headers: Prefer: code= (as with Prism) and X-Dtm-Fault.
 
-let server: RunningMockServer;
-let api: Api;
-
-beforeAll(async () => {
-  server = await start();
-  api = await apiAs(server);
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const live = serverForFile();
 
 const closed = /ECONNRESET|UND_ERR_SOCKET|other side closed|SocketError/;
 
@@ -33,56 +23,56 @@ async function failureOf(request: Promise<unknown>): Promise<string> {
 
 describe('Prefer: code=', () => {
   it('answers a status the operation declares, as problem+json with its headers', async () => {
-    const health = await api.get('/health', { headers: { prefer: 'code=503' } });
+    const health = await live.api.get('/health', { headers: { prefer: 'code=503' } });
     expect(expectProblem(health, 503).detail).toMatch(/injected/i);
     expect(health.headers.get('retry-after')).toBe('1');
 
-    const missing = await api.get('/api/v1/tasks', { headers: { prefer: 'code=401' } });
+    const missing = await live.api.get('/api/v1/tasks', { headers: { prefer: 'code=401' } });
     expectProblem(missing, 401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer /);
 
-    const invalid = expectProblem(await api.post('/api/v1/tasks', { title: 'x' }, { headers: { prefer: 'code=422' } }), 422);
+    const invalid = expectProblem(await live.api.post('/api/v1/tasks', { title: 'x' }, { headers: { prefer: 'code=422' } }), 422);
     expect(invalid.errors).toEqual([expect.objectContaining({ field: 'request' })]);
-    expect(server.taskCount()).toBe(0);
+    expect(live.server.taskCount()).toBe(0);
   });
 
   it('answers 400 naming the possible statuses when the operation does not declare the code', async () => {
-    const problem = expectProblem(await api.get('/api/v1/tasks', { headers: { prefer: 'code=503' } }), 400);
+    const problem = expectProblem(await live.api.get('/api/v1/tasks', { headers: { prefer: 'code=503' } }), 400);
     expect(problem.detail).toMatch(/code=503/);
     expect(problem.detail).toMatch(/400, 401, 403, 422, 429, 500/);
   });
 
   it('leaves other preferences alone, and a path that is not an operation answers 404', async () => {
-    expect((await api.get('/health', { headers: { prefer: 'return=minimal' } })).status).toBe(200);
-    expectProblem(await api.get('/api/v1/nothing', { headers: { prefer: 'code=500' } }), 404);
+    expect((await live.api.get('/health', { headers: { prefer: 'return=minimal' } })).status).toBe(200);
+    expectProblem(await live.api.get('/api/v1/nothing', { headers: { prefer: 'code=500' } }), 404);
   });
 });
 
 describe('X-Dtm-Fault', () => {
   it('status=<code> answers that status instead of handling the request', async () => {
-    const answer = await api.post('/api/v1/tasks', { title: 'never made' }, { headers: { 'x-dtm-fault': 'status=502' } });
+    const answer = await live.api.post('/api/v1/tasks', { title: 'never made' }, { headers: { 'x-dtm-fault': 'status=502' } });
     expect(expectProblem(answer, 502).detail).toMatch(/asked for 502/);
-    expect(server.taskCount()).toBe(0);
+    expect(live.server.taskCount()).toBe(0);
   });
 
   it('latency=<duration> delays the answer', async () => {
     const started = performance.now();
-    const answer = await api.get('/health', { headers: { 'x-dtm-fault': 'latency=200ms' } });
+    const answer = await live.api.get('/health', { headers: { 'x-dtm-fault': 'latency=200ms' } });
     expect(answer.status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('latency and status together: a late error', async () => {
     const started = performance.now();
-    expectProblem(await api.get('/health', { headers: { 'x-dtm-fault': 'latency=100ms,status=503' } }), 503);
+    expectProblem(await live.api.get('/health', { headers: { 'x-dtm-fault': 'latency=100ms,status=503' } }), 503);
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
   });
 
   it('drop closes the connection without an answer, and changes nothing', async () => {
-    const failure = await failureOf(api.post('/api/v1/tasks', { title: 'dropped' }, { headers: { 'x-dtm-fault': 'drop' } }));
+    const failure = await failureOf(live.api.post('/api/v1/tasks', { title: 'dropped' }, { headers: { 'x-dtm-fault': 'drop' } }));
     expect(failure).toMatch(closed);
-    expect(server.taskCount()).toBe(0);
-    expect((await api.get('/health')).status).toBe(200);
+    expect(live.server.taskCount()).toBe(0);
+    expect((await live.api.get('/health')).status).toBe(200);
   });
 
   it.each([
@@ -90,12 +80,12 @@ describe('X-Dtm-Fault', () => {
     ['a bad duration', 'latency=soon', /latency=soon/],
     ['a success status', 'status=204', /status=204/],
   ])('answers 400 for %s, naming it', async (_name, header, named) => {
-    const problem = expectProblem(await api.get('/health', { headers: { 'x-dtm-fault': header } }), 400);
+    const problem = expectProblem(await live.api.get('/health', { headers: { 'x-dtm-fault': header } }), 400);
     expect(problem.detail).toMatch(named);
   });
 
   it('does not touch the admin endpoints', async () => {
-    const answer = await api.get('/__admin/faults', { headers: { 'x-dtm-fault': 'status=500,drop', prefer: 'code=500' } });
+    const answer = await live.api.get('/__admin/faults', { headers: { 'x-dtm-fault': 'status=500,drop', prefer: 'code=500' } });
     expect(answer.status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 // Shared helpers of the stateful mock's semantics tests: a hand-moved clock, a small fetch
 // client, login, and checks of problem+json answers. Not a test file itself.
 import { request as httpRequest } from 'node:http';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { MockUser } from '../../src/engines/stateful/auth.js';
 import { type MockServerOptions, type RunningMockServer, startMockServer } from '../../src/engines/stateful/server.js';
 import type { FieldError, Problem, Task, TaskCreate, TokenPair } from '../../src/engines/stateful/types.js';
@@ -136,6 +136,19 @@ export async function apiAs(server: { url: string }, username = 'admin'): Promis
   if (!user) throw new Error(`no test user ${username}`);
   const tokens = await login(server, username, user.password);
   return new Api(server.url, tokens.access_token);
+}
+
+/** A file's one server and its admin (or `username`) client: started before the file's tests, stopped after them. */
+export function serverForFile(username = 'admin'): { readonly server: RunningMockServer; readonly api: Api } {
+  const live = {} as { server: RunningMockServer; api: Api };
+  beforeAll(async () => {
+    live.server = await start();
+    live.api = await apiAs(live.server, username);
+  });
+  afterAll(async () => {
+    await live.server.stop();
+  });
+  return live;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LoggedRequest, RequestLog } from '../../src/engines/stateful/request-log.js';
-import { type Api, type RunningMockServer, apiAs, expectProblem, start } from './harness.js';
+import { expectProblem, serverForFile } from './harness.js';
 
 // GET /__admin/requests reads back the last requests; DELETE clears them.
 
@@ -26,31 +26,21 @@ describe('RequestLog', () => {
   });
 });
 
-let server: RunningMockServer;
-let api: Api;
-
-beforeAll(async () => {
-  server = await start();
-  api = await apiAs(server);
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const live = serverForFile();
 
 async function logged(limit?: number): Promise<LoggedRequest[]> {
-  const answer = await api.get('/__admin/requests', limit === undefined ? {} : { query: { limit } });
+  const answer = await live.api.get('/__admin/requests', limit === undefined ? {} : { query: { limit } });
   expect(answer.status, answer.text).toBe(200);
   return (answer.body as { items: LoggedRequest[] }).items;
 }
 
 describe('/__admin/requests', () => {
   it('lists the requests newest first, with what a client needs to debug and nothing secret', async () => {
-    expect((await api.request('DELETE', '/__admin/requests')).status).toBe(204);
-    const created = await api.post('/api/v1/tasks', { title: 'secret-body-text' }, { headers: { 'x-request-id': 'req-log-1' } });
+    expect((await live.api.request('DELETE', '/__admin/requests')).status).toBe(204);
+    const created = await live.api.post('/api/v1/tasks', { title: 'secret-body-text' }, { headers: { 'x-request-id': 'req-log-1' } });
     expect(created.status).toBe(201);
-    await api.get('/api/v1/tasks', { query: { status: 'pending', limit: 5 } });
-    await api.get('/health', { headers: { 'x-dtm-fault': 'status=503' } });
+    await live.api.get('/api/v1/tasks', { query: { status: 'pending', limit: 5 } });
+    await live.api.get('/health', { headers: { 'x-dtm-fault': 'status=503' } });
 
     const items = await logged();
     expect(items.map(({ method, path, status }) => [method, path, status])).toEqual([
@@ -66,33 +56,33 @@ describe('/__admin/requests', () => {
     expect(Number.isNaN(Date.parse(post.time))).toBe(false);
     // Never headers (the bearer token) nor bodies.
     const text = JSON.stringify(items);
-    expect(text).not.toContain(api.token as string);
+    expect(text).not.toContain(live.api.token as string);
     expect(text).not.toContain('secret-body-text');
     expect(text.toLowerCase()).not.toContain('authorization');
   });
 
   it('logs a dropped request with status null, and never the admin requests', async () => {
-    await api.request('DELETE', '/__admin/requests');
-    await api.get('/health', { headers: { 'x-dtm-fault': 'drop' } }).catch(() => undefined);
-    await api.get('/__admin/faults');
+    await live.api.request('DELETE', '/__admin/requests');
+    await live.api.get('/health', { headers: { 'x-dtm-fault': 'drop' } }).catch(() => undefined);
+    await live.api.get('/__admin/faults');
     expect(await logged()).toEqual([expect.objectContaining({ path: '/health', status: null, faults: { drop: true } })]);
   });
 
   it('answers limit entries (default 50), and a 400 problem for a bad limit', async () => {
-    await api.request('DELETE', '/__admin/requests');
-    for (let i = 0; i < 55; i++) await api.get(`/health?i=${i}`);
+    await live.api.request('DELETE', '/__admin/requests');
+    for (let i = 0; i < 55; i++) await live.api.get(`/health?i=${i}`);
     expect(await logged()).toHaveLength(50);
     const two = await logged(2);
     expect(two.map((item) => item.path)).toEqual(['/health?i=54', '/health?i=53']);
     for (const limit of [0, 1001]) {
-      expect(expectProblem(await api.get('/__admin/requests', { query: { limit } }), 400).detail).toMatch(/limit/);
+      expect(expectProblem(await live.api.get('/__admin/requests', { query: { limit } }), 400).detail).toMatch(/limit/);
     }
-    expectProblem(await api.get('/__admin/requests?limit=abc'), 400);
+    expectProblem(await live.api.get('/__admin/requests?limit=abc'), 400);
   });
 
   it('DELETE clears the log', async () => {
-    await api.get('/health');
-    expect((await api.request('DELETE', '/__admin/requests')).status).toBe(204);
+    await live.api.get('/health');
+    expect((await live.api.request('DELETE', '/__admin/requests')).status).toBe(204);
     expect(await logged()).toEqual([]);
   });
 });
