@@ -12,7 +12,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { name, version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  const { execute } = await import('@oclif/core');
+  // oclif checks its own `engines` with semver at import (~15 ms); npm checks ours.
+  process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
+  const { execute } = await import('../dist/oclif.js');
   await execute({ dir: import.meta.url });
   // fetch's idle keep-alive sockets would hold the process ~100 ms after the work is done.
   // Exit once everything written so far has reached stdout and stderr.

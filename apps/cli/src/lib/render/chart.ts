@@ -1,16 +1,11 @@
 // The burndown chart in a terminal: remaining work against the ideal line, drawn with
 // asciichart. The two series are drawn separately and overlaid, so they stay apart without
 // colour too: remaining as a solid line, ideal as dots.
-import { createRequire } from 'node:module';
-import type * as Asciichart from 'asciichart';
+import * as asciichart from 'asciichart';
 import type { Burndown } from '@dtm/sdk';
 import type { Colors } from './style.js';
 
-// asciichart is CommonJS that assigns its exports inside a function, which Node's ESM
-// loader cannot see as named exports; require() gets them all.
-const asciichart = createRequire(import.meta.url)('asciichart') as typeof Asciichart;
-
-type Symbols = NonNullable<Asciichart.PlotConfig['symbols']>;
+type Symbols = NonNullable<asciichart.PlotConfig['symbols']>;
 // The axis is ┤ throughout (asciichart would put ┼ on its top row and at a series' first value).
 const solid: Symbols = ['┤', '┤', '╶', '╴', '─', '╰', '╭', '╮', '╯', '│'];
 const dotted: Symbols = ['┤', '┤', '·', '·', '·', '·', '·', '·', '·', '·'];
@@ -88,7 +83,7 @@ export function burndownChart(burndown: Pick<Burndown, 'points' | 'scope'>, opti
   const rowValues = Array.from({ length: height + 1 }, (_, row) => max - (row * max) / height);
   // A label, right-aligned after one space, then one space before the axis.
   const labelWidth = Math.max(...rowValues.map((value) => axisLabel(value).length)) + 2;
-  const config: Asciichart.PlotConfig = {
+  const config: asciichart.PlotConfig = {
     min: 0,
     max,
     height,
