@@ -10,6 +10,7 @@ import { root } from './harness.js';
 
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
   oclif: { plugins: string[] };
 };
 const builtins = new Set(builtinModules);
@@ -36,6 +37,11 @@ const builtFiles = (directory: string): string[] =>
     .map((file) => join(directory, file));
 
 describe('the packed CLI', () => {
+  it('installs without better-sqlite3 where it cannot be built (the store then uses node:sqlite)', () => {
+    expect(Object.keys(manifest.optionalDependencies)).toEqual(['better-sqlite3']);
+    expect(manifest.dependencies['better-sqlite3']).toBeUndefined();
+  });
+
   it('depends on no workspace package: the SDK is bundled into dist', () => {
     expect(Object.keys(manifest.dependencies).filter((name) => name.startsWith('@dtm/'))).toEqual([]);
   });
@@ -45,7 +51,8 @@ describe('the packed CLI', () => {
     expect(loaded).toContain('better-sqlite3');
     // One copy of oclif, bundled: the commands extend the very classes bin/run.js runs them with.
     expect(loaded).not.toContain('@oclif/core');
-    const missing = [...loaded, ...manifest.oclif.plugins].filter((name) => manifest.dependencies[name] === undefined && !devOnly.has(name));
+    const declared = { ...manifest.dependencies, ...manifest.optionalDependencies };
+    const missing = [...loaded, ...manifest.oclif.plugins].filter((name) => declared[name] === undefined && !devOnly.has(name));
     expect(missing).toEqual([]);
   });
 

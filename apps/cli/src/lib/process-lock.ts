@@ -5,13 +5,13 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from './errors.js';
-import { sqlite } from './store/database.js';
+import { openSqlite, sqliteCode } from './store/sqlite.js';
 
 /** Runs `work` while no other process holds the lock `file`; waits for it up to `timeoutMs`. */
 export async function withProcessLock<T>(file: string, work: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   closeSync(openSync(file, 'a', 0o600));
-  const db = new (sqlite())(file, { timeout: 0 });
+  const db = openSqlite(file, { timeout: 0 });
   try {
     const started = Date.now();
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
@@ -19,7 +19,7 @@ export async function withProcessLock<T>(file: string, work: () => Promise<T>, t
         db.exec('BEGIN IMMEDIATE');
         break;
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+        if (sqliteCode(error) !== 'SQLITE_BUSY') throw error;
         if (Date.now() - started > timeoutMs) {
           throw new CliError(`Another dtm process has held the lock ${file} for more than ${Math.round(timeoutMs / 1000)} s.`, {
             hint: 'Wait for the other dtm command to finish (or stop it), then try again.',

@@ -18,10 +18,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Another process that takes the lock and says so, then holds it until killed. */
+/** Another process that takes the lock and says so, then holds it until killed (through better-sqlite3, or node:sqlite where that does not load). */
 async function holdInAnotherProcess(file: string): Promise<ChildProcess> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const child = spawn(process.execPath, ['-e', `const D = require(${JSON.stringify(driver)}); const db = new D(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE'); console.log('held'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = `let db;
+try { db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(file)}); } catch { db = new (require('node:sqlite').DatabaseSync)(${JSON.stringify(file)}); }
+db.exec('BEGIN IMMEDIATE'); console.log('held'); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--no-warnings', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   await once(child.stdout, 'data');
   return child;
 }

@@ -4,13 +4,12 @@
 // on disk. Concurrent `dtm` processes wait for each other through SQLite's busy timeout.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import { CliError } from '../errors.js';
 import { migrations } from './schema.js';
+import { type Database, openSqlite, sqliteCode } from './sqlite.js';
 
-export type Database = BetterSqlite3.Database;
+export type { Database } from './sqlite.js';
 
 /** The folder of one API server's local data: its store, its CSV mirror. */
 export function serverDir(dataDir: string, apiUrl: string): string {
@@ -27,19 +26,11 @@ export function storeFile(dir: string): string {
 /** How long a command waits for another `dtm` holding the database's write lock. */
 const busyTimeoutMs = 15_000;
 
-let driver: typeof BetterSqlite3 | undefined;
-
-/** better-sqlite3, loaded on first use (a native module: only commands that need the store pay for it). */
-export function sqlite(): typeof BetterSqlite3 {
-  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  return driver;
-}
-
 /** SQLite's codes for a file that is not a database, or a damaged one. */
 const damagedCodes = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE']);
 
 export function isDamaged(error: unknown): boolean {
-  return damagedCodes.has((error as { code?: unknown }).code as string);
+  return damagedCodes.has(sqliteCode(error) ?? '');
 }
 
 /** The one error for a damaged store file: what, where, and the repair that keeps the queue. */
@@ -58,15 +49,14 @@ export function openDatabase(dir: string, apiUrl: string): Database {
   const created = !existsSync(file);
   // Created private before SQLite opens it (its -wal and -shm files take the same mode).
   if (created) closeSync(openSync(file, 'a', 0o600));
-  const Driver = sqlite();
   let db: Database | undefined;
   try {
-    db = new Driver(file, { timeout: busyTimeoutMs });
+    db = openSqlite(file, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
     // The outbox's transactions switch to FULL (LocalStore.durable); the records are a cache.
     db.pragma('synchronous = NORMAL');
     migrate(db);
-    const owner = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'api_url'").get();
+    const owner = db.prepare("SELECT value FROM meta WHERE key = 'api_url'").get() as { value: string } | undefined;
     if (owner === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('api_url', ?)").run(apiUrl);
     else if (owner.value !== apiUrl) throw new CliError(`${file} holds the data of ${owner.value}, not of ${apiUrl}.`, { code: 'store_mismatch' });
   } catch (error) {
@@ -81,8 +71,7 @@ export function openDatabase(dir: string, apiUrl: string): Database {
 
 /** Opens a store file as it is, read-only, without migrating it (to read what a damaged file still holds). */
 export function openReadOnly(file: string): Database {
-  const Driver = sqlite();
-  return new Driver(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  return openSqlite(file, { readonly: true, timeout: busyTimeoutMs });
 }
 
 /**

@@ -3,6 +3,7 @@
 // after what can be read of its outbox, temporary ids and conflicts is carried over to a new one.
 import { existsSync, renameSync } from 'node:fs';
 import { type Database, isDamaged, openReadOnly, serverDir, storeFile } from './database.js';
+import type { SqlValue } from './sqlite.js';
 import { kinds } from './records.js';
 import { LocalStore } from './store.js';
 
@@ -17,7 +18,7 @@ export interface RebuildReport {
 
 const carried = ['outbox', 'temporary_ids', 'conflicts', 'settled'] as const;
 
-type Rows = Record<(typeof carried)[number], Record<string, unknown>[]>;
+type Rows = Record<(typeof carried)[number], Record<string, SqlValue>[]>;
 
 /** The rows of the tables that matter, as far as the damaged file still gives them. */
 function salvage(file: string): { rows: Rows; lost: string[] } {
@@ -31,7 +32,7 @@ function salvage(file: string): { rows: Rows; lost: string[] } {
   }
   for (const table of carried) {
     try {
-      rows[table] = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+      rows[table] = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, SqlValue>[];
     } catch {
       lost.push(table);
     }
@@ -73,7 +74,7 @@ export function prepareRebuild(dataDir: string, apiUrl: string): { store: LocalS
     for (const table of carried) {
       for (const row of rows[table]) {
         const columns = Object.keys(row);
-        store.db.prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((column) => row[column]));
+        store.db.prepare(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
       }
     }
   });

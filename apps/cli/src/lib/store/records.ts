@@ -2,8 +2,7 @@
 // with the server's list semantics (the same filters, order and paging as listTasks,
 // listProjects and listSprints), as indexed SQL queries.
 import type { ListProjectsParams, ListSprintsParams, Project, Sprint, Task, TaskFilters } from '@dtm/sdk';
-import type BetterSqlite3 from 'better-sqlite3';
-import type { Database } from './database.js';
+import type { Database, Statement } from './sqlite.js';
 
 export type Kind = 'tasks' | 'projects' | 'sprints';
 export interface Records {
@@ -46,8 +45,6 @@ const columnNames: Record<Kind, readonly string[]> = {
   projects: ['status', 'name', 'description'],
   sprints: ['status', 'project_id', 'start_date'],
 };
-
-type Statement = BetterSqlite3.Statement;
 
 const statements = new WeakMap<Database, Map<string, Statement>>();
 

@@ -176,7 +176,7 @@ describe('settle', () => {
     store.settleApplied(entry as Entry, 'TASK-000001', answer);
     expect(store.pendingCount()).toBe(0);
     expect(store.get('tasks', 'TASK-000001')).toEqual(answer);
-    expect(store.db.prepare('SELECT outcome FROM settled WHERE entry = ?').get(entry?.entry)).toEqual({ outcome: 'applied' });
+    expect(store.db.prepare('SELECT outcome FROM settled WHERE entry = ?').get(entry?.entry ?? null)).toEqual({ outcome: 'applied' });
   });
 
   it('changes of the record still queued behind the settled one stay applied on top of the server’s answer', () => {
@@ -256,11 +256,11 @@ describe('an outbox row that cannot be read', () => {
       { kind: 'tasks', action: 'create', target: 'TASK-L0000000b', body: { title: 'b' } },
     ]);
     const [, second] = outboxRows();
-    store.db.prepare('UPDATE outbox SET change = ? WHERE seq = ?').run('{"kind":"tasks","act', second?.seq);
+    store.db.prepare('UPDATE outbox SET change = ? WHERE seq = ?').run('{"kind":"tasks","act', second?.seq ?? null);
     expect(() => store.pending()).toThrow(new RegExp(`${store.file.replaceAll('/', '\\/')} \\(outbox entry ${String(second?.seq)}, queued .*\\) is damaged`));
     expect(outboxRows()).toHaveLength(2);
     // A row that parses but is not a change is no change either.
-    store.db.prepare('UPDATE outbox SET change = ? WHERE seq = ?').run('[1,2]', second?.seq);
+    store.db.prepare('UPDATE outbox SET change = ? WHERE seq = ?').run('[1,2]', second?.seq ?? null);
     expect(() => store.pending()).toThrow(/outbox entry/);
   });
 });
