@@ -7,7 +7,7 @@ import { CliError, ExitCode, usageError } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
 import { booleanFlagIn, normaliseBooleanFlags } from './lib/boolean-flags.js';
 import { dataDir } from './lib/paths.js';
-import { DataLayer, type PersistedBreaker } from './lib/store/data-layer.js';
+import { DataLayer, type DataLayerOptions, type PersistedBreaker, sentLine } from './lib/store/data-layer.js';
 import { parseFields, selectFields } from './lib/render/json.js';
 import { type Colors, colorsFor } from './lib/render/style.js';
 import { safeStrings, safeText } from './lib/render/safe-text.js';
@@ -204,7 +204,13 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   /** The data layer: API first, the local store when it is unreachable (see lib/store/data-layer.ts). */
   protected get data(): DataLayer {
-    this.#data ??= new DataLayer({
+    this.#data ??= this.newDataLayer();
+    return this.#data;
+  }
+
+  /** A data layer of its own (`dtm mcp` makes one per tool call); it says on stderr what `onLocal` and `onSent` do not take over. */
+  protected newDataLayer(hooks: Partial<Pick<DataLayerOptions, 'onLocal' | 'onSent'>> = {}): DataLayer {
+    return new DataLayer({
       apiUrl: this.settings.apiUrl,
       dataDir: dataDir(),
       fallbackEnabled: this.settings.fallbackEnabled,
@@ -220,17 +226,14 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
         process.stderr.write(`${paint(line)}\n`);
       },
       onSent: (report) => {
-        if (report.applied + report.conflicts.length === 0) return;
-        let line = `Sent ${report.applied} change${report.applied === 1 ? '' : 's'} queued offline`;
-        if (report.conflicts.length > 0) line += `; ${report.conflicts.length} conflict${report.conflicts.length === 1 ? '' : 's'}: see \`dtm sync --conflicts\``;
-        if (report.remaining > 0) line += `; ${report.remaining} still queued`;
-        this.note(`${line}.`);
+        const line = sentLine(report);
+        if (line !== undefined) this.note(line);
       },
       debug: (line) => {
         this.debugLine(line);
       },
+      ...hooks,
     });
-    return this.#data;
   }
 
   #data: DataLayer | undefined;

@@ -34,6 +34,8 @@ export interface Sandbox {
   readonly password: string;
   readonly configDir: string;
   readonly dataDir: string;
+  /** The environment `dtm` runs with here (for a process the test starts itself), with `extra` added or removed. */
+  env(extra?: Record<string, string | undefined>): Record<string, string>;
   /** Runs `dtm` with these arguments. */
   run(args: readonly string[], options?: RunOptions): Promise<Result>;
   /** Starts `dtm` with these arguments: the process (to signal it, or read its output as it comes) and its result. */
@@ -71,7 +73,8 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
   const configDir = join(home, 'config');
   const dataDir = join(home, 'data');
 
-  const start = (args: readonly string[], runOptions: RunOptions = {}): Running => {
+  /** The environment `dtm` runs with: this sandbox's server, dirs and file credentials, no DTM_* from outside. */
+  const envWith = (extra: Record<string, string | undefined> = {}): Record<string, string> => {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) {
       if (value !== undefined && !key.startsWith('DTM_') && key !== 'FORCE_COLOR' && key !== 'NO_COLOR') env[key] = value;
@@ -85,10 +88,15 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
       // No background mirror writers outliving the test's commands (a test of the mirror sets inline, or leaves it to the background and waits).
       DTM_MIRROR: 'off',
     });
-    for (const [key, value] of Object.entries(runOptions.env ?? {})) {
+    for (const [key, value] of Object.entries(extra)) {
       if (value === undefined) Reflect.deleteProperty(env, key);
       else env[key] = value;
     }
+    return env;
+  };
+
+  const start = (args: readonly string[], runOptions: RunOptions = {}): Running => {
+    const env = envWith(runOptions.env);
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
     const output = { stdout: '', stderr: '' };
@@ -121,6 +129,7 @@ export async function sandbox(options: Omit<MockServerOptions, 'port' | 'users'>
     password,
     configDir,
     dataDir,
+    env: envWith,
     run,
     start,
     json,

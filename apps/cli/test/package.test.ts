@@ -19,10 +19,15 @@ const devOnly = new Set(['typescript', 'ts-node']);
 // npm's rule for package names (so that text such as `from "…"` inside a help string is not taken for an import).
 const packageSpecifier = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(?:\/[\w./-]*)?$/;
 
-/** The packages a built file loads: static and dynamic imports, require('x') (esbuild's __require too) and createRequire(…)('x'). */
+/**
+ * The packages a built file loads: import statements, dynamic imports, require('x') (esbuild's
+ * __require too) and createRequire(…)('x') — not the same words in a comment (` * import … from`)
+ * or in code a bundled package keeps as text (ajv's `'require("ajv/dist/…")'`).
+ */
 function packagesLoadedBy(source: string): string[] {
   const names: string[] = [];
-  for (const match of source.matchAll(/(?:\bfrom\s*|\bimport\(\s*|\b(?:__)?require\(\s*|\bcreateRequire\([^()]*\)\(\s*)["']([^"'./][^"']*)["']/g)) {
+  const forms = /(?:^import\b[^;]*?\bfrom\s*|\bimport\(\s*|(?<![`'"\w])(?:__)?require\(\s*|\bcreateRequire\([^()]*\)\(\s*)["']([^"'./][^"']*)["']/gm;
+  for (const match of source.matchAll(forms)) {
     const specifier = match[1] as string;
     if (!packageSpecifier.test(specifier) || specifier.startsWith('node:') || builtins.has(specifier.split('/')[0] as string)) continue;
     const parts = specifier.split('/');

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
 import { checkTaskRef, checkText } from '../../lib/tasks/values.js';
-import type { Task } from '@dtm/sdk';
+import { completeTask } from '../../lib/tasks/operations.js';
 
 export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
   static override canFallBack = true;
@@ -28,11 +28,7 @@ export default class TaskComplete extends DtmCommand<typeof TaskComplete> {
     const id = await this.data.resolveId(checkTaskRef(this.args.id, 'ID'));
     const { notes } = this.flags;
     const body = notes === undefined ? {} : { completion_notes: checkText(notes, '--notes', 10_000, 0) };
-    const task = (await this.data.change({ kind: 'tasks', action: 'complete', target: id, body }, async (client, { target }, idempotencyKey) => {
-      const completed = await client.tasks.complete(target, body, { idempotencyKey });
-      await this.data.remember('tasks', [completed]);
-      return completed;
-    })) as Task | null;
+    const task = await completeTask(this.data, id, body);
     if (task === null) throw this.notInLocalCopy(id);
     await this.print(task, (done) => `${this.colors.green('✓')} Completed ${this.colors.bold(done.id)}: ${done.title}`);
   }

@@ -3,8 +3,7 @@ import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
 import { taskCreate } from '../../lib/tasks/changes.js';
 import { taskFieldFlags } from '../../lib/tasks/flags.js';
-import { temporaryId } from '../../lib/store/changes.js';
-import type { Task } from '@dtm/sdk';
+import { createTask } from '../../lib/tasks/operations.js';
 
 export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
   static override canFallBack = true;
@@ -26,12 +25,7 @@ export default class TaskCreate extends DtmCommand<typeof TaskCreate> {
 
   async run(): Promise<void> {
     const body = taskCreate(this.flags);
-    const task = (await this.data.change({ kind: 'tasks', action: 'create', target: temporaryId('tasks'), body }, async (client, change, idempotencyKey) => {
-      const created = await client.tasks.create((change as typeof change & { body: typeof body }).body, { idempotencyKey });
-      await this.data.remember('tasks', [created]);
-      return created;
-    })) as Task | null;
-    if (task === null) throw new Error('unreachable: a create answered no task');
+    const task = await createTask(this.data, body);
     await this.print(task, (created) => `${this.colors.green('✓')} Created ${this.colors.bold(created.id)}: ${created.title}`);
   }
 }

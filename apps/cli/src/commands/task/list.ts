@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
-import type { Task, TaskPage } from '@dtm/sdk';
+import type { TaskPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
 import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
+import { listAllTasks, listTaskPage } from '../../lib/tasks/operations.js';
 import { taskTable } from '../../lib/render/tasks.js';
 
 export default class TaskList extends DtmCommand<typeof TaskList> {
@@ -28,29 +29,12 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
     const { flags } = this;
     const filters = filtersFromFlags(flags);
     if (flags.all) {
-      const tasks = await this.data.read(
-        'tasks',
-        async (client) => {
-          const all: Task[] = [];
-          for await (const task of client.tasks.listAll(filters)) all.push(task);
-          await this.data.remember('tasks', all);
-          return all;
-        },
-        (store) => store.all('tasks', filters),
-      );
+      const tasks = await listAllTasks(this.data, filters);
       await this.print(tasks, (all) => (all.length === 0 ? 'No tasks match.' : taskTable(all, this.colors, this.tty)));
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
-    const page: TaskPage = await this.data.read(
-      'tasks',
-      async (client) => {
-        const listed = await client.tasks.list({ ...filters, ...window });
-        await this.data.remember('tasks', listed.items);
-        return listed;
-      },
-      (store) => store.page('tasks', filters, window),
-    );
+    const page = await listTaskPage(this.data, filters, window);
     await this.print(page, (result: TaskPage) => {
       if (result.items.length === 0) return result.total === 0 ? 'No tasks match.' : `No tasks past offset ${result.offset} (${result.total} match).`;
       const shown = `Showing ${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;

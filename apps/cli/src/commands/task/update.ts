@@ -4,9 +4,9 @@ import { taskFields } from '../../lib/contract.js';
 import { usageError } from '../../lib/errors.js';
 import { taskChanges } from '../../lib/tasks/changes.js';
 import { clearFlags, taskFieldFlags, versionFlags } from '../../lib/tasks/flags.js';
-import { ifMatchOf, staleVersionError, versionOf } from '../../lib/tasks/versions.js';
+import { updateTask } from '../../lib/tasks/operations.js';
+import { ifMatchOf } from '../../lib/tasks/versions.js';
 import { checkTaskRef } from '../../lib/tasks/values.js';
-import type { Task } from '@dtm/sdk';
 
 export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
   static override canFallBack = true;
@@ -39,15 +39,7 @@ export default class TaskUpdate extends DtmCommand<typeof TaskUpdate> {
       throw usageError('Nothing to change.', 'Pass at least one field, e.g. --status in_progress or --clear-assignee.');
     }
     const ifMatch = ifMatchOf(this.flags);
-    const base = versionOf(ifMatch);
-    const change = { kind: 'tasks', action: 'update', target: id, body: changes, ...(base === undefined ? {} : { base_version: base }) } as const;
-    const task = (await this.data.change(change, async (client, { target }, idempotencyKey) => {
-      const updated = await client.tasks.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }).catch((error: unknown) => {
-        throw staleVersionError(error, target);
-      });
-      await this.data.remember('tasks', [updated]);
-      return updated;
-    })) as Task | null;
+    const task = await updateTask(this.data, id, changes, ifMatch);
     if (task === null) throw this.notInLocalCopy(id);
     await this.print(
       task,

@@ -39,8 +39,11 @@ export function temporaryId(kind: Kind): string {
   return `${prefixes[kind]}${randomUUID().replaceAll('-', '').slice(0, 8)}`;
 }
 
+/** What follows `TASK-`, `PRJ-` or `SPR-` in a temporary id (a regular expression's source). */
+export const temporaryIdSuffix = 'L[0-9a-f]{8}';
+
 export function isTemporaryId(id: string): boolean {
-  return /^(TASK|PRJ|SPR)-L[0-9a-f]{8}$/.test(id);
+  return new RegExp(`^(TASK|PRJ|SPR)-${temporaryIdSuffix}$`).test(id);
 }
 
 /** The changes sent with If-Match: updates and deletions of every kind, and task completions. */

@@ -271,6 +271,15 @@ export class DataLayer {
   }
 }
 
+/** What a command says after sending the changes queued offline first; undefined when none was sent. */
+export function sentLine(report: PushReport): string | undefined {
+  if (report.applied + report.conflicts.length === 0) return undefined;
+  let line = `Sent ${report.applied} change${report.applied === 1 ? '' : 's'} queued offline`;
+  if (report.conflicts.length > 0) line += `; ${report.conflicts.length} conflict${report.conflicts.length === 1 ? '' : 's'}: see \`dtm sync --conflicts\``;
+  if (report.remaining > 0) line += `; ${report.remaining} still queued`;
+  return `${line}.`;
+}
+
 /**
  * The SDK's circuit breaker, started from the state the last command left in the store and
  * saved at every change. An open breaker starts half-open: the first call of a command is the

@@ -1,0 +1,192 @@
+// `dtm mcp` with the official MCP client (Client + StdioClientTransport) against the stateful
+// mock: initialize, tools/list (schemas from the contract, annotations on every tool), a call
+// of every tool (the client checks each structured answer against the tool's outputSchema),
+// errors as tool errors with the CLI's message and hint, and reads and queued changes while
+// the mock is down. Nothing but the protocol on stdout; no token in any answer.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, bin, root, sandbox } from '../harness.js';
+import contract from '../../src/lib/mcp/contract.json' with { type: 'json' };
+
+interface Structured {
+  result: Record<string, unknown> & { id?: string; items?: { id: string }[] };
+  source: 'api' | 'local';
+  last_sync?: string;
+  queued?: number;
+  note?: string;
+}
+interface Called {
+  isError?: boolean;
+  content: { type: string; text: string }[];
+  structuredContent?: Structured;
+}
+
+let box: Sandbox;
+let client: Client;
+let transport: StdioClientTransport;
+const stderr: string[] = [];
+const protocolErrors: Error[] = [];
+const answers: string[] = [];
+
+beforeAll(async () => {
+  box = await sandbox({ tasks: 12 });
+  await box.login();
+  transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], env: box.env(), stderr: 'pipe' });
+  transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+  client = new Client({ name: 'dtm-test', version: '1.0.0' });
+  // A line on stdout that is not a protocol message would land here.
+  client.onerror = (error) => protocolErrors.push(error);
+  await client.connect(transport);
+});
+afterAll(async () => {
+  await client.close();
+  await box.stop();
+});
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<Called> {
+  const result = (await client.callTool({ name, arguments: args })) as Called;
+  answers.push(JSON.stringify(result));
+  return result;
+}
+
+const names = ['health', 'list_tasks', 'get_task', 'create_task', 'update_task', 'complete_task', 'delete_task', 'task_history'];
+
+describe('initialize and tools/list', () => {
+  it('names the server and its version, and says how offline answers look', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(client.getServerVersion()).toMatchObject({ name: 'dtm', version });
+    expect(client.getServerCapabilities()?.tools).toBeDefined();
+    expect(client.getInstructions()).toMatch(/source: "local"/);
+  });
+
+  it('lists every tool with input and output schemas and all four annotations', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(names);
+    for (const tool of tools) {
+      expect(tool.inputSchema.type, tool.name).toBe('object');
+      expect(tool.outputSchema?.required, tool.name).toEqual(['result', 'source']);
+      expect(tool.description?.length, tool.name).toBeGreaterThan(10);
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof tool.annotations?.[hint], `${tool.name} ${hint}`).toBe('boolean');
+    }
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    expect(['health', 'list_tasks', 'get_task', 'task_history'].filter((name) => byName.get(name)?.annotations?.readOnlyHint !== true)).toEqual([]);
+    expect(tools.filter((tool) => tool.annotations?.destructiveHint === true).map((tool) => tool.name)).toEqual(['delete_task']);
+    expect(byName.get('create_task')?.annotations?.idempotentHint).toBe(false);
+  });
+
+  it("takes its schemas from openapi.yaml: list_tasks' input is listTasks' query, create_task's the TaskCreate body", async () => {
+    const { tools } = await client.listTools();
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    expect(Object.keys(byName.get('list_tasks')?.inputSchema.properties ?? {})).toEqual(contract.operations.listTasks.parameters.map((parameter) => parameter.name));
+    const create = byName.get('create_task')?.inputSchema as { properties: Record<string, Record<string, unknown>>; required: string[] };
+    const body = contract.operations.createTask.body.schema;
+    expect(Object.keys(create.properties)).toEqual(Object.keys(body.properties));
+    expect(create.required).toEqual(body.required);
+    expect(create.properties.title).toEqual(body.properties.title);
+    expect(create.properties.priority).toEqual(body.properties.priority);
+    const result = byName.get('get_task')?.outputSchema?.properties?.result as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(result.properties)).toEqual(Object.keys(contract.operations.getTask.response.properties));
+    expect(result.required).toEqual(contract.operations.getTask.response.required);
+  });
+
+  it('serves schemas clients of every provider take: nullable types as anyOf, ids that also take the temporary id of an offline record', async () => {
+    const { tools } = await client.listTools();
+    const text = JSON.stringify(tools);
+    expect(text).not.toMatch(/"type":\[/);
+    const description = (tools.find((tool) => tool.name === 'create_task')?.inputSchema.properties as Record<string, unknown>).description;
+    expect(description).toEqual({ description: contract.operations.createTask.body.schema.properties.description.description, anyOf: [{ type: 'string', maxLength: 10000 }, { type: 'null' }] });
+    expect(text).toContain('"pattern":"^TASK-([0-9]{6,}|L[0-9a-f]{8})$"');
+    expect(text).not.toContain('"pattern":"^TASK-[0-9]{6,}$"');
+  });
+});
+
+describe('a call of every tool, against the API', () => {
+  it('health, list_tasks, get_task', async () => {
+    expect((await call('health')).structuredContent).toMatchObject({ result: { status: 'ok' }, source: 'api' });
+    const page = await call('list_tasks', { status: ['pending'], limit: 3 });
+    expect(page.structuredContent?.source).toBe('api');
+    expect(page.structuredContent?.result).toMatchObject({ limit: 3, offset: 0 });
+    const items = page.structuredContent?.result.items ?? [];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((task) => (task as { status?: string }).status === 'pending')).toBe(true);
+    expect(page.content[0]?.text).toMatch(/^Tasks 1–\d+ of \d+:\nTASK-/);
+    const first = items[0]?.id ?? '';
+    const shown = await call('get_task', { task_id: first });
+    expect(shown.structuredContent).toMatchObject({ result: { id: first }, source: 'api' });
+  });
+
+  it('create_task, update_task, complete_task, task_history, delete_task', async () => {
+    const created = await call('create_task', { title: 'Written by an agent', priority: 'high', tags: ['mcp'] });
+    expect(created.structuredContent).toMatchObject({ result: { title: 'Written by an agent', priority: 'high', status: 'pending', tags: ['mcp'] }, source: 'api' });
+    const id = created.structuredContent?.result.id ?? '';
+    expect(created.content[0]?.text).toBe(`Created ${id} "Written by an agent" (pending, high, version 1)`);
+    expect((await call('update_task', { task_id: id, status: 'in_progress', assignee: 'demo' })).structuredContent?.result).toMatchObject({ status: 'in_progress', assignee: 'demo', version: 2 });
+    expect((await call('complete_task', { task_id: id, completion_notes: 'done by the agent' })).structuredContent?.result).toMatchObject({ status: 'completed', completion_notes: 'done by the agent' });
+    const history = await call('task_history', { task_id: id });
+    expect((history.structuredContent?.result as { total: number }).total).toBeGreaterThanOrEqual(3);
+    expect((await call('delete_task', { task_id: id })).structuredContent).toEqual({ result: { id, deleted: true }, source: 'api' });
+    const gone = await call('get_task', { task_id: id });
+    expect(gone.isError).toBe(true);
+  });
+});
+
+describe('errors', () => {
+  it('are tool errors with the message and hint `dtm` prints', async () => {
+    const missing = await call('get_task', { task_id: 'TASK-999999' });
+    const cli = await box.run(['task', 'show', 'TASK-999999', '--json']);
+    const { error } = JSON.parse(cli.stdout) as { error: { message: string; hint: string } };
+    expect(missing).toEqual({ isError: true, content: [{ type: 'text', text: `${error.message}\nHint: ${error.hint}` }] });
+  });
+
+  it('check the arguments against the input schema first, and name an unknown tool', async () => {
+    const invalid = await call('create_task', { title: '' });
+    expect(invalid.isError).toBe(true);
+    expect(invalid.content[0]?.text).toMatch(/^Invalid arguments for create_task: .*title.* fewer than 1 characters/);
+    expect((await call('update_task', { task_id: 'TASK-000001' })).content[0]?.text).toBe('Nothing to change.\nHint: Pass at least one field, e.g. status or assignee.');
+    expect((await call('update_task', { task_id: 'TASK-000001', colour: 'red' })).content[0]?.text).toMatch(/must NOT have additional properties/);
+    expect((await call('fly', {})).content[0]?.text).toMatch(/^There is no tool fly\./);
+  });
+});
+
+describe('while the API is down', () => {
+  beforeAll(async () => {
+    // The local store holds the tasks once they were listed with the API up.
+    await call('list_tasks', { limit: 100 });
+    await box.server.setFaults({ down: true });
+  });
+  afterAll(() => box.server.setFaults({ down: false }));
+
+  it('reads answer from the local store and say so, with the last sync', async () => {
+    const page = await call('list_tasks', { status: ['pending'], limit: 5 });
+    expect(page.isError).toBeUndefined();
+    expect(page.structuredContent?.source).toBe('local');
+    expect(Date.parse(page.structuredContent?.last_sync ?? '')).not.toBeNaN();
+    expect(page.structuredContent?.note).toMatch(/^Answered from the local store as of .* \(the API at .* is unreachable\)\.$/);
+    expect(page.content[0]?.text).toContain('Answered from the local store');
+  });
+
+  it('a change is queued, says so and how it is sent; `dtm sync` sends it once the API is back', async () => {
+    const queued = await call('create_task', { title: 'Queued by an agent' });
+    expect(queued.structuredContent).toMatchObject({ result: { title: 'Queued by an agent' }, source: 'local', queued: 1 });
+    expect(queued.structuredContent?.note).toMatch(/^Queued \(the API at .* is unreachable\): 1 change waiting; `dtm sync`/);
+    expect(queued.structuredContent?.result.id).toMatch(/^TASK-L/);
+    await box.server.setFaults({ down: false });
+    const synced = await box.run(['sync']);
+    expect(synced.code, synced.stderr).toBe(0);
+    const onServer = await call('list_tasks', { q: 'Queued by an agent' });
+    expect(onServer.structuredContent?.source).toBe('api');
+    expect(onServer.structuredContent?.result.items?.length).toBe(1);
+  });
+});
+
+it('writes nothing but the protocol on stdout, and no token in any answer', () => {
+  expect(protocolErrors).toEqual([]);
+  const credentials = readFileSync(join(box.configDir, 'credentials.json'), 'utf8');
+  const tokens = [...credentials.matchAll(/"(?:access|refresh)Token"\s*:\s*"([^"]+)"/g)].map((match) => match[1] as string);
+  expect(tokens.length).toBeGreaterThan(0);
+  const everything = answers.join('\n') + stderr.join('');
+  for (const token of tokens) expect(everything).not.toContain(token);
+});
