@@ -4,8 +4,9 @@ export default class Mcp extends DtmCommand<typeof Mcp> {
   static override canFallBack = true;
   static override summary = 'Serve the DTM API to AI agents over the Model Context Protocol (stdio)';
   static override description =
-    'Runs an MCP server on stdin/stdout until stdin closes: one tool per operation (list_tasks, get_task, create_task, update_task, ' +
-    'complete_task, delete_task, task_history, health), with input and output schemas from the API contract. It uses the settings and ' +
+    'Runs an MCP server on stdin/stdout until stdin closes: one tool per operation — tasks (list_tasks, get_task, create_task, update_task, ' +
+    'complete_task, delete_task, task_history), projects (list_projects, get_project, project_summary, create_project, update_project, ' +
+    'delete_project), health — with input and output schemas from the API contract, and sync_status and sync. It uses the settings and ' +
     'the session of `dtm auth login` (or DTM_TOKEN) and the same local store as every command: while the API is unreachable, reads ' +
     'answer from the store (source "local", with last_sync) and changes are queued for `dtm sync`. Only the protocol goes to stdout; ' +
     'errors are tool errors with the message and hint dtm prints. Add it to an MCP client as the command `dtm` with the argument `mcp`; ' +

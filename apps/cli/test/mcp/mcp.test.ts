@@ -52,7 +52,11 @@ async function call(name: string, args: Record<string, unknown> = {}): Promise<C
   return result;
 }
 
-const names = ['health', 'list_tasks', 'get_task', 'create_task', 'update_task', 'complete_task', 'delete_task', 'task_history'];
+const names = [
+  ...['health', 'list_tasks', 'get_task', 'create_task', 'update_task', 'complete_task', 'delete_task', 'task_history'],
+  ...['list_projects', 'get_project', 'project_summary', 'create_project', 'update_project', 'delete_project'],
+  ...['sync_status', 'sync'],
+];
 
 describe('initialize and tools/list', () => {
   it('names the server and its version, and says how offline answers look', () => {
@@ -71,10 +75,11 @@ describe('initialize and tools/list', () => {
       expect(tool.description?.length, tool.name).toBeGreaterThan(10);
       for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof tool.annotations?.[hint], `${tool.name} ${hint}`).toBe('boolean');
     }
-    const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    expect(['health', 'list_tasks', 'get_task', 'task_history'].filter((name) => byName.get(name)?.annotations?.readOnlyHint !== true)).toEqual([]);
-    expect(tools.filter((tool) => tool.annotations?.destructiveHint === true).map((tool) => tool.name)).toEqual(['delete_task']);
-    expect(byName.get('create_task')?.annotations?.idempotentHint).toBe(false);
+    expect(tools.filter((tool) => tool.annotations?.readOnlyHint === true).map((tool) => tool.name)).toEqual(['health', 'list_tasks', 'get_task', 'task_history', 'list_projects', 'get_project', 'project_summary', 'sync_status']);
+    expect(tools.filter((tool) => tool.annotations?.destructiveHint === true).map((tool) => tool.name)).toEqual(['delete_task', 'delete_project']);
+    expect(tools.filter((tool) => tool.annotations?.idempotentHint === false).map((tool) => tool.name)).toEqual(['create_task', 'create_project']);
+    // Only sync_status stays inside the local store.
+    expect(tools.filter((tool) => tool.annotations?.openWorldHint === false).map((tool) => tool.name)).toEqual(['sync_status']);
   });
 
   it("takes its schemas from openapi.yaml: list_tasks' input is listTasks' query, create_task's the TaskCreate body", async () => {
@@ -133,6 +138,28 @@ describe('a call of every tool, against the API', () => {
   });
 });
 
+describe('projects', () => {
+  it('list_projects, get_project, project_summary, create_project, update_project, delete_project', async () => {
+    const page = await call('list_projects', { limit: 2 });
+    expect(page.structuredContent?.source).toBe('api');
+    const first = page.structuredContent?.result.items?.[0]?.id ?? '';
+    expect(first).toMatch(/^PRJ-/);
+    expect((await call('get_project', { project_id: first })).structuredContent?.result).toMatchObject({ id: first });
+    const summary = await call('project_summary', { project_id: first });
+    expect(summary.structuredContent?.result).toMatchObject({ project_id: first });
+    expect(summary.content[0]?.text).toMatch(new RegExp(`^${first}: \\d+ tasks, \\d+% completed$`));
+    const created = await call('create_project', { name: 'Agent project' });
+    const id = created.structuredContent?.result.id ?? '';
+    expect(created.structuredContent?.result).toMatchObject({ name: 'Agent project', status: 'active' });
+    expect((await call('update_project', { project_id: id, status: 'archived' })).structuredContent?.result).toMatchObject({ status: 'archived', version: 2 });
+    expect((await call('delete_project', { project_id: id })).structuredContent).toEqual({ result: { id, deleted: true }, source: 'api' });
+    // A project with tasks is refused, with the CLI's explanation.
+    const refused = await call('delete_project', { project_id: first });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]?.text).toMatch(new RegExp(`^Cannot delete ${first}: .*\\nHint: Move or delete its tasks`));
+  });
+});
+
 describe('errors', () => {
   it('are tool errors with the message and hint `dtm` prints', async () => {
     const missing = await call('get_task', { task_id: 'TASK-999999' });
@@ -168,14 +195,19 @@ describe('while the API is down', () => {
     expect(page.content[0]?.text).toContain('Answered from the local store');
   });
 
-  it('a change is queued, says so and how it is sent; `dtm sync` sends it once the API is back', async () => {
+  it('a change is queued and says so; sync_status counts it; the sync tool sends it once the API is back', async () => {
     const queued = await call('create_task', { title: 'Queued by an agent' });
     expect(queued.structuredContent).toMatchObject({ result: { title: 'Queued by an agent' }, source: 'local', queued: 1 });
-    expect(queued.structuredContent?.note).toMatch(/^Queued \(the API at .* is unreachable\): 1 change waiting; `dtm sync`/);
+    expect(queued.structuredContent?.note).toMatch(/^Queued \(the API at .* is unreachable\): 1 change waiting; the `sync` tool \(or `dtm sync`, or the next call that reaches the API\) sends it\.$/);
     expect(queued.structuredContent?.result.id).toMatch(/^TASK-L/);
+    const status = await call('sync_status');
+    expect(status.structuredContent).toMatchObject({ result: { queued: 1, conflicts: [] }, source: 'local' });
+    expect(Date.parse((status.structuredContent?.result.last_sync as { tasks: string }).tasks)).not.toBeNaN();
     await box.server.setFaults({ down: false });
-    const synced = await box.run(['sync']);
-    expect(synced.code, synced.stderr).toBe(0);
+    const synced = await call('sync');
+    expect(synced.structuredContent).toMatchObject({ result: { applied: 1, conflicts: [], remaining: 0 }, source: 'api' });
+    expect(synced.content[0]?.text).toBe('Sent 1 change; 0 open conflicts; 0 still queued.');
+    expect((await call('sync_status')).structuredContent?.result).toMatchObject({ queued: 0 });
     const onServer = await call('list_tasks', { q: 'Queued by an agent' });
     expect(onServer.structuredContent?.source).toBe('api');
     expect(onServer.structuredContent?.result.items?.length).toBe(1);

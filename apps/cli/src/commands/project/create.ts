@@ -2,10 +2,8 @@ import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
-import { projectCreate } from '../../lib/projects.js';
+import { createProject, projectCreate } from '../../lib/projects.js';
 import { projectDetails } from '../../lib/render/projects.js';
-import { temporaryId } from '../../lib/store/changes.js';
-import type { Project } from '@dtm/sdk';
 
 export default class ProjectCreate extends DtmCommand<typeof ProjectCreate> {
   static override canFallBack = true;
@@ -27,11 +25,7 @@ export default class ProjectCreate extends DtmCommand<typeof ProjectCreate> {
 
   async run(): Promise<void> {
     const body = projectCreate(this.flags);
-    const project = (await this.data.change({ kind: 'projects', action: 'create', target: temporaryId('projects'), body }, async (client, _change, idempotencyKey) => {
-      const created = await client.projects.create(body, { idempotencyKey });
-      await this.data.remember('projects', [created]);
-      return created;
-    })) as Project;
+    const project = await createProject(this.data, body);
     this.note(`${this.colors.green('✓')} Created project ${project.id}.`);
     await this.print(project, (result) => projectDetails(result, this.colors, this.when));
   }

@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { projectFields } from '../../lib/contract-extra.js';
-import { projectId, projectWithTasks } from '../../lib/projects.js';
-import { isTemporaryId } from '../../lib/store/changes.js';
+import { getProject, projectId, projectWithTasks } from '../../lib/projects.js';
 import { selectFields } from '../../lib/render/json.js';
 import { projectDetails, projectWithTasksText } from '../../lib/render/projects.js';
 
@@ -30,18 +29,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
   async run(): Promise<void> {
     const id = await this.data.resolveId(projectId(this.args.id));
     if (!this.flags['include-tasks']) {
-      const project = await this.data.read(
-        'projects',
-        async (client) => {
-          return this.data.fresh('projects', id, (ifNoneMatch) => client.projects.get(id, { ifNoneMatch }));
-        },
-        (store) => {
-          const local = store.get('projects', id);
-          if (local === undefined) throw this.notInLocalCopy(id);
-          return local;
-        },
-        isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
-      );
+      const project = await getProject(this.data, id, (missing) => this.notInLocalCopy(missing));
       await this.print(project, (result) => projectDetails(result, this.colors, this.when));
       return;
     }

@@ -2,9 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
-import { projectId, projectUpdate } from '../../lib/projects.js';
+import { projectId, projectUpdate, updateProject } from '../../lib/projects.js';
 import { projectDetails } from '../../lib/render/projects.js';
-import type { Project } from '@dtm/sdk';
 
 export default class ProjectUpdate extends DtmCommand<typeof ProjectUpdate> {
   static override canFallBack = true;
@@ -35,12 +34,7 @@ export default class ProjectUpdate extends DtmCommand<typeof ProjectUpdate> {
     const id = await this.data.resolveId(projectId(this.args.id));
     const changes = projectUpdate(this.flags);
     const ifMatch = this.flags['if-match'];
-    const change = { kind: 'projects', action: 'update', target: id, body: changes, ...(ifMatch === undefined ? {} : { base_version: ifMatch }) } as const;
-    const project = (await this.data.change(change, async (client, { target }, idempotencyKey) => {
-      const updated = await client.projects.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) });
-      await this.data.remember('projects', [updated]);
-      return updated;
-    })) as Project | null;
+    const project = await updateProject(this.data, id, changes, ifMatch);
     if (project === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Updated project ${project.id} (version ${project.version}).`);
     await this.print(project, (result) => projectDetails(result, this.colors, this.when));

@@ -7,8 +7,6 @@ import { conflictTable } from '../../lib/render/conflicts.js';
 import { safeText } from '../../lib/render/safe-text.js';
 import { dataDir } from '../../lib/paths.js';
 import { durationMs } from '../../lib/config.js';
-import type { PullReport } from '../../lib/store/pull.js';
-import type { PushReport } from '../../lib/store/push.js';
 import type { Conflict, LocalStore } from '../../lib/store/store.js';
 
 interface SyncResult {
@@ -71,19 +69,7 @@ export default class Sync extends DtmCommand<typeof Sync> {
       else if (movedAside !== undefined) this.note(`The damaged store was moved to ${movedAside}; ${prepared.report.kept} queued change${prepared.report.kept === 1 ? '' : 's'} carried over.`);
       prepared.store.close();
     }
-    const store = (await this.data.store(true)) as LocalStore;
-    const client = (await this.connection()).client;
-    const report = (await this.data.push(client, store, true)) as PushReport;
-    if (report.stoppedBy !== undefined && report.applied === 0) {
-      const { message, hint } = describeError(report.stoppedBy);
-      throw new CliError(`${message}; ${report.remaining} change${report.remaining === 1 ? '' : 's'} still queued.`, {
-        code: 'unreachable',
-        cause: report.stoppedBy,
-        ...(hint === undefined ? {} : { hint }),
-      });
-    }
-    const { pull } = await import('../../lib/store/pull.js');
-    const pulled: PullReport | null = report.stoppedBy === undefined ? await pull(client, store) : null;
+    const { client, store, report, pulled } = await this.data.sync();
     if (outboxLostIn !== undefined) {
       throw new CliError(`The local store was damaged beyond reading its queued changes; it was moved to ${outboxLostIn}. Everything else was read again from the API into a new store.`, {
         code: 'store_damaged',

@@ -79,12 +79,12 @@ async function run(tool: Tool, args: Record<string, unknown>, options: McpOption
       notes.push(
         local.queued === undefined
           ? `Answered from the local store as of ${local.lastSync} (${local.reason}).`
-          : `Queued (${local.reason}): ${local.queued} change${local.queued === 1 ? '' : 's'} waiting; \`dtm sync\` (or the next call that reaches the API) sends them.`,
+          : `Queued (${local.reason}): ${local.queued} change${local.queued === 1 ? '' : 's'} waiting; the \`sync\` tool (or \`dtm sync\`, or the next call that reaches the API) sends ${local.queued === 1 ? 'it' : 'them'}.`,
       );
     }
     const structured = {
       result,
-      source: local === undefined ? 'api' : 'local',
+      source: local === undefined && tool.localOnly !== true ? 'api' : 'local',
       ...(local === undefined ? {} : { last_sync: local.lastSync, ...(local.queued === undefined ? {} : { queued: local.queued }) }),
       ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
     };

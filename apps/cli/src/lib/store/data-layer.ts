@@ -13,6 +13,7 @@ import { CliError } from '../errors.js';
 import { isUnreachable } from '../sdk-errors.js';
 import { type Change, isTemporaryId, referencesOf, resolveReferences } from './changes.js';
 import { serverDir, storeFile } from './database.js';
+import type { PullReport } from './pull.js';
 import { type PushReport, crashPoint } from './push.js';
 import type { AnyRecord, Kind, RecordOf } from './records.js';
 import type { LocalStore } from './store.js';
@@ -129,6 +130,27 @@ export class DataLayer {
     } finally {
       store.release('sync');
     }
+  }
+
+  /**
+   * `dtm sync` once: sends the queued changes (waiting for another sender to finish), then reads
+   * what changed on the server. Fails when the API stopped it before anything was sent.
+   */
+  async sync(): Promise<{ client: DtmClient; store: LocalStore; report: PushReport; pulled: PullReport | null }> {
+    // Not client(): that would send the queue first, outside this report.
+    const client = await this.#options.connect(undefined);
+    const store = (await this.store(true)) as LocalStore;
+    const report = (await this.push(client, store, true)) as PushReport;
+    if (report.stoppedBy !== undefined && report.applied === 0) {
+      const { message, hint } = describeError(report.stoppedBy);
+      throw new CliError(`${message}; ${report.remaining} change${report.remaining === 1 ? '' : 's'} still queued.`, {
+        code: 'unreachable',
+        cause: report.stoppedBy,
+        ...(hint === undefined ? {} : { hint }),
+      });
+    }
+    const { pull } = await import('./pull.js');
+    return { client, store, report, pulled: report.stoppedBy === undefined ? await pull(client, store) : null };
   }
 
   /** A record id as the user typed it: a temporary id of a record created offline maps to its server id once sent. */
