@@ -3,7 +3,7 @@ import type { DtmClient } from '@dtm/sdk';
 import { type Connection, connect } from './lib/client.js';
 import { type SettingName, durationMs, readConfigFile, resolveSetting, settings as settingDefinitions } from './lib/config.js';
 import type { CredentialStore } from './lib/credentials.js';
-import { CliError, ExitCode, usageError } from './lib/errors.js';
+import { CliError, ExitCode, notInLocalCopy, usageError } from './lib/errors.js';
 import { describeError } from './lib/describe-error.js';
 import { booleanFlagIn, normaliseBooleanFlags } from './lib/boolean-flags.js';
 import { dataDir } from './lib/paths.js';
@@ -286,10 +286,7 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
 
   /** The error for a record the local store does not hold. */
   protected notInLocalCopy(id: string): CliError {
-    return new CliError(`${id} is not in the local copy.`, {
-      code: 'not_found',
-      hint: 'Only what the CLI has read or written while the API was reachable (or created offline) is in the local store.',
-    });
+    return notInLocalCopy(id);
   }
 
   /**

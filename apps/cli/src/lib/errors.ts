@@ -64,3 +64,10 @@ export function errorAnswerOf(error: unknown): ErrorAnswer | undefined {
 
 export const usageError = (message: string, hint?: string): CliError =>
   new CliError(message, { exitCode: ExitCode.usage, code: 'usage', ...(hint === undefined ? {} : { hint }) });
+
+/** The error for a record the local store does not hold (a read or change while the API is unreachable). */
+export const notInLocalCopy = (id: string): CliError =>
+  new CliError(`${id} is not in the local copy.`, {
+    code: 'not_found',
+    hint: 'Only what the CLI has read or written while the API was reachable (or created offline) is in the local store.',
+  });

@@ -59,31 +59,20 @@ export function operation(operationId: string): Operation {
   return found;
 }
 
-export interface InputOptions {
-  /** Parameters or body properties the tool does not take (e.g. paging that it does itself). */
-  omit?: readonly string[];
-  /** More properties, beside the contract's (each with its description). */
-  extra?: Record<string, JsonSchema>;
-}
-
 /** The input schema of a tool for `operationId`: path and query parameters, then the body's properties. */
-export function inputSchema(operationId: string, options: InputOptions = {}): JsonSchema {
+export function inputSchema(operationId: string): JsonSchema {
   const { parameters, body } = operation(operationId);
-  const omitted = new Set(options.omit ?? []);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const parameter of parameters) {
-    if (omitted.has(parameter.name)) continue;
     properties[parameter.name] = parameter.description === undefined ? parameter.schema : { ...parameter.schema, description: parameter.description };
     if (parameter.required) required.push(parameter.name);
   }
   const bodySchema = body?.schema as { properties?: Record<string, JsonSchema>; required?: string[] } | undefined;
   for (const [name, schema] of Object.entries(bodySchema?.properties ?? {})) {
-    if (omitted.has(name)) continue;
     properties[name] = schema;
     if (body?.required === true && bodySchema?.required?.includes(name) === true) required.push(name);
   }
-  Object.assign(properties, options.extra);
   return served({ type: 'object', properties, ...(required.length === 0 ? {} : { required }), additionalProperties: false }) as JsonSchema;
 }
 

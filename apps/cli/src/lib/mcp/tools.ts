@@ -3,20 +3,20 @@
 // API first, the local store when it is unreachable, changes queued offline for `dtm sync`.
 import type { ListProjectsParams, Project, ProjectCreate, ProjectPage, ProjectSummary, ProjectUpdate, ListTasksParams, Task, TaskCreate, TaskPage, TaskUpdate } from '@dtm/sdk';
 import { confirmedDelete } from '../confirmed-delete.js';
-import { CliError } from '../errors.js';
+import { CliError, notInLocalCopy } from '../errors.js';
 import { createProject, explainDeleteConflict, getProject, listProjectPage, updateProject } from '../projects.js';
 import type { DataLayer } from '../store/data-layer.js';
 import { isTemporaryId } from '../store/changes.js';
 import { completeTask, createTask, listTaskPage, updateTask } from '../tasks/operations.js';
 import { staleVersionError } from '../tasks/versions.js';
-import { type JsonSchema, inputSchema, operation, outputSchema } from './schemas.js';
 import type { Kind } from '../store/records.js';
+import { type JsonSchema, inputSchema, operation, outputSchema } from './schemas.js';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;
-  /** Every tool talks to the DTM API, a system outside the client. */
+  /** The tool talks to the DTM API, a system outside the client (all but sync_status, which reads the local store only). */
   openWorldHint: boolean;
 }
 
@@ -47,14 +47,14 @@ function fromOperation(
   annotations: ToolAnnotations,
   run: Tool['run'],
   summary: Tool['summary'],
-  options: { input?: Parameters<typeof inputSchema>[1]; output?: JsonSchema; also?: string } = {},
+  options: { output?: JsonSchema; also?: string } = {},
 ): Tool {
   const { summary: title, description } = operation(operationId);
   return {
     name,
     title,
     description: [description ?? title, options.also].filter(Boolean).join(' '),
-    inputSchema: inputSchema(operationId, options.input),
+    inputSchema: inputSchema(operationId),
     outputSchema: outputSchema(operationId, options.output),
     annotations,
     run,
@@ -70,8 +70,11 @@ const projectLine = (project: Project): string => `${project.id} "${project.name
 const deleted: JsonSchema = { type: 'object', properties: { id: { type: 'string' }, deleted: { const: true } }, required: ['id', 'deleted'] };
 const taskLine = (task: Task): string => `${task.id} "${task.title}" (${task.status}, ${task.priority}, version ${task.version})`;
 
-const notInLocalCopy = (id: string): CliError =>
-  new CliError(`${id} is not in the local copy.`, { code: 'not_found', hint: 'Only what dtm has read or written while the API was reachable (or created offline) is in the local store.' });
+/** The record, or the error for one the local store does not hold (a change queued offline answers null then). */
+function held<T>(record: T | null | undefined, id: string): T {
+  if (record === null || record === undefined) throw notInLocalCopy(id);
+  return record;
+}
 
 const queuedNote = 'While the API is unreachable the change is queued in the local store and applied there; the `sync` tool (or `dtm sync`, or any later call that reaches the API) sends it.';
 
@@ -105,7 +108,7 @@ export const tools: readonly Tool[] = [
       return data.read(
         'tasks',
         (client) => data.fresh('tasks', id, (ifNoneMatch) => client.tasks.get(id, { ifNoneMatch })),
-        (store) => store.get('tasks', id) ?? (() => { throw notInLocalCopy(id); })(),
+        (store) => held(store.get('tasks', id), id),
         isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
       );
     },
@@ -122,7 +125,7 @@ export const tools: readonly Tool[] = [
       const id = await data.resolveId(taskId(args));
       const changes = bodyOf(args, 'task_id') as TaskUpdate;
       if (Object.keys(changes).length === 0) throw new CliError('Nothing to change.', { code: 'usage', hint: 'Pass at least one field, e.g. status or assignee.' });
-      return (await updateTask(data, id, changes)) ?? (() => { throw notInLocalCopy(id); })();
+      return held(await updateTask(data, id, changes), id);
     },
     (result) => `Updated ${taskLine(result as Task)}`,
     { also: queuedNote },
@@ -133,7 +136,7 @@ export const tools: readonly Tool[] = [
     write(true),
     async (args, data) => {
       const id = await data.resolveId(taskId(args));
-      return (await completeTask(data, id, bodyOf(args, 'task_id'))) ?? (() => { throw notInLocalCopy(id); })();
+      return held(await completeTask(data, id, bodyOf(args, 'task_id')), id);
     },
     (result) => `Completed ${taskLine(result as Task)}`,
     { also: queuedNote },
@@ -204,7 +207,7 @@ export const tools: readonly Tool[] = [
       const id = await data.resolveId(projectId(args));
       const changes = bodyOf(args, 'project_id') as ProjectUpdate;
       if (Object.keys(changes).length === 0) throw new CliError('Nothing to change.', { code: 'usage', hint: 'Pass at least one field, e.g. name or status.' });
-      return (await updateProject(data, id, changes)) ?? (() => { throw notInLocalCopy(id); })();
+      return held(await updateProject(data, id, changes), id);
     },
     (result) => `Updated ${projectLine(result as Project)}`,
     { also: queuedNote },
