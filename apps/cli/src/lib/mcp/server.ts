@@ -29,8 +29,8 @@ export function mcpServer(options: McpOptions): Server {
     {
       capabilities: { tools: {} },
       instructions:
-        'Tools for the DTM task-management API (tasks, projects, sprints). When the API is unreachable, reads answer from the local store ' +
-        '(structured content `source: "local"`, with `last_sync`) and changes are queued there until `dtm sync` sends them.',
+        'Tools for the DTM task-management API (tasks and projects). When the API is unreachable, reads answer from the local store ' +
+        '(structured content `source: "local"`, with `last_sync`) and changes are queued there until the `sync` tool (or `dtm sync`) sends them.',
     },
   );
   const validator = new AjvJsonSchemaValidator();
