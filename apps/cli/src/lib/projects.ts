@@ -1,10 +1,9 @@
 // The logic behind `dtm project …`: id checks, the changes a command line asks for, the
 // project with its tasks, and what a refused delete means. Commands stay thin over this.
-import type { DtmClient, ListProjectsParams, Project, ProjectCreate, ProjectPage, ProjectStatus, ProjectSummary, ProjectUpdate, Task } from '@dtm/sdk';
+import type { DtmClient, Project, ProjectCreate, ProjectStatus, ProjectSummary, ProjectUpdate, Task } from '@dtm/sdk';
 import { CliError, usageError } from './errors.js';
-import { isTemporaryId, temporaryId } from './store/changes.js';
+import { temporaryId } from './store/changes.js';
 import type { DataLayer } from './store/data-layer.js';
-import type { Window } from './store/records.js';
 
 const projectIdPattern = /^PRJ-\d{3,}$/i;
 
@@ -114,33 +113,6 @@ export function explainDeleteConflict(error: unknown, id: string): unknown {
 
 // What the project commands do with the data layer (the API first, the local store when it is
 // unreachable), shared by `dtm project …` and `dtm mcp`.
-
-/** One page of the projects matching `filters`. */
-export function listProjectPage(data: DataLayer, filters: Omit<ListProjectsParams, 'limit' | 'offset'>, window: Window): Promise<ProjectPage> {
-  return data.read(
-    'projects',
-    async (client) => {
-      const listed = await client.projects.list({ ...filters, ...window });
-      await data.remember('projects', listed.items);
-      return listed;
-    },
-    (store) => store.page('projects', filters, window),
-  );
-}
-
-/** A project, from the API or the local store; `notFound` is the error when the store does not hold it. */
-export function getProject(data: DataLayer, id: string, notFound: (id: string) => Error): Promise<Project> {
-  return data.read(
-    'projects',
-    (client) => data.fresh('projects', id, (ifNoneMatch) => client.projects.get(id, { ifNoneMatch })),
-    (store) => {
-      const local = store.get('projects', id);
-      if (local === undefined) throw notFound(id);
-      return local;
-    },
-    isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
-  );
-}
 
 export async function createProject(data: DataLayer, body: ProjectCreate): Promise<Project> {
   return (await data.change({ kind: 'projects', action: 'create', target: temporaryId('projects'), body }, async (client, _change, idempotencyKey) => {

@@ -3,7 +3,6 @@ import type { ListProjectsParams, Project, ProjectPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
-import { listProjectPage } from '../../lib/projects.js';
 import { projectTable } from '../../lib/render/projects.js';
 
 export default class ProjectList extends DtmCommand<typeof ProjectList> {
@@ -44,7 +43,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
-    const page = await listProjectPage(this.data, filters, window);
+    const page = await this.data.page('projects', filters, window, (client) => client.projects.list({ ...filters, ...window }));
     await this.print(page, (result: ProjectPage) => {
       if (result.items.length === 0) {
         return result.total === 0 ? 'No projects match.' : `No projects past offset ${result.offset} (${result.total} match).`;

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { projectFields } from '../../lib/contract-extra.js';
-import { getProject, projectId, projectWithTasks } from '../../lib/projects.js';
+import { projectId, projectWithTasks } from '../../lib/projects.js';
 import { selectFields } from '../../lib/render/json.js';
 import { projectDetails, projectWithTasksText } from '../../lib/render/projects.js';
 
@@ -29,7 +29,7 @@ export default class ProjectShow extends DtmCommand<typeof ProjectShow> {
   async run(): Promise<void> {
     const id = await this.data.resolveId(projectId(this.args.id));
     if (!this.flags['include-tasks']) {
-      const project = await getProject(this.data, id, (missing) => this.notInLocalCopy(missing));
+      const project = await this.data.record('projects', id, (client, ifNoneMatch) => client.projects.get(id, { ifNoneMatch }));
       await this.print(project, (result) => projectDetails(result, this.colors, this.when));
       return;
     }

@@ -3,7 +3,7 @@ import type { TaskPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { taskFields } from '../../lib/contract.js';
 import { filtersFromFlags, taskFilterFlags } from '../../lib/tasks/filters.js';
-import { listAllTasks, listTaskPage } from '../../lib/tasks/operations.js';
+import { listAllTasks } from '../../lib/tasks/operations.js';
 import { taskTable } from '../../lib/render/tasks.js';
 
 export default class TaskList extends DtmCommand<typeof TaskList> {
@@ -34,7 +34,7 @@ export default class TaskList extends DtmCommand<typeof TaskList> {
       return;
     }
     const window = { limit: flags.limit, offset: flags.offset };
-    const page = await listTaskPage(this.data, filters, window);
+    const page = await this.data.page('tasks', filters, window, (client) => client.tasks.list({ ...filters, ...window }));
     await this.print(page, (result: TaskPage) => {
       if (result.items.length === 0) return result.total === 0 ? 'No tasks match.' : `No tasks past offset ${result.offset} (${result.total} match).`;
       const shown = `Showing ${result.offset + 1}–${result.offset + result.items.length} of ${result.total}`;

@@ -4,10 +4,9 @@
 import type { ListProjectsParams, Project, ProjectCreate, ProjectPage, ProjectSummary, ProjectUpdate, ListTasksParams, Task, TaskCreate, TaskPage, TaskUpdate } from '@dtm/sdk';
 import { confirmedDelete } from '../confirmed-delete.js';
 import { CliError, notInLocalCopy } from '../errors.js';
-import { createProject, explainDeleteConflict, getProject, listProjectPage, updateProject } from '../projects.js';
+import { createProject, explainDeleteConflict, updateProject } from '../projects.js';
 import type { DataLayer } from '../store/data-layer.js';
-import { isTemporaryId } from '../store/changes.js';
-import { completeTask, createTask, listTaskPage, updateTask } from '../tasks/operations.js';
+import { completeTask, createTask, updateTask } from '../tasks/operations.js';
 import { staleVersionError } from '../tasks/versions.js';
 import type { Kind } from '../store/records.js';
 import { type JsonSchema, inputSchema, operation, outputSchema } from './schemas.js';
@@ -92,7 +91,7 @@ export const tools: readonly Tool[] = [
     read,
     (args, data) => {
       const { limit = 50, offset = 0, ...filters } = args as ListTasksParams;
-      return listTaskPage(data, filters, { limit, offset });
+      return data.page('tasks', filters, { limit, offset }, (client) => client.tasks.list({ ...filters, limit, offset }));
     },
     (result) => {
       const page = result as TaskPage;
@@ -105,12 +104,7 @@ export const tools: readonly Tool[] = [
     read,
     async (args, data) => {
       const id = await data.resolveId(taskId(args));
-      return data.read(
-        'tasks',
-        (client) => data.fresh('tasks', id, (ifNoneMatch) => client.tasks.get(id, { ifNoneMatch })),
-        (store) => held(store.get('tasks', id), id),
-        isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
-      );
+      return data.record('tasks', id, (client, ifNoneMatch) => client.tasks.get(id, { ifNoneMatch }));
     },
     (result) => taskLine(result as Task),
   ),
@@ -180,14 +174,17 @@ export const tools: readonly Tool[] = [
     read,
     (args, data) => {
       const { limit = 50, offset = 0, ...filters } = args as ListProjectsParams;
-      return listProjectPage(data, filters, { limit, offset });
+      return data.page('projects', filters, { limit, offset }, (client) => client.projects.list({ ...filters, limit, offset }));
     },
     (result) => {
       const page = result as ProjectPage;
       return page.items.length === 0 ? `No projects (${page.total} match).` : `Projects ${page.offset + 1}–${page.offset + page.items.length} of ${page.total}:\n${page.items.map(projectLine).join('\n')}`;
     },
   ),
-  fromOperation('get_project', 'getProject', read, async (args, data) => getProject(data, await data.resolveId(projectId(args)), notInLocalCopy), (result) => projectLine(result as Project)),
+  fromOperation('get_project', 'getProject', read, async (args, data) => {
+      const id = await data.resolveId(projectId(args));
+      return data.record('projects', id, (client, ifNoneMatch) => client.projects.get(id, { ifNoneMatch }));
+    }, (result) => projectLine(result as Project)),
   fromOperation(
     'project_summary',
     'getProjectSummary',

@@ -9,13 +9,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BreakerState, DtmClient } from '@dtm/sdk';
 import { describeError } from '../describe-error.js';
-import { CliError } from '../errors.js';
+import { CliError, notInLocalCopy } from '../errors.js';
 import { isUnreachable } from '../sdk-errors.js';
 import { type Change, isTemporaryId, referencesOf, resolveReferences } from './changes.js';
 import { serverDir, storeFile } from './database.js';
 import type { PullReport } from './pull.js';
 import { type PushReport, crashPoint } from './push.js';
-import type { AnyRecord, Kind, RecordOf } from './records.js';
+import type { AnyRecord, Filters, Kind, PageOf, RecordOf, Window } from './records.js';
 import type { LocalStore } from './store.js';
 
 export interface PersistedBreaker {
@@ -181,6 +181,33 @@ export class DataLayer {
     this.local = { lastSync: store.lastSync(kind) ?? new Date().toISOString(), reason };
     this.#options.onLocal(this.local);
     return result;
+  }
+
+  /** One page: from the API (its records kept in the store), or from the store. */
+  page<K extends Kind>(kind: K, filters: Filters[K], window: Window, list: (client: DtmClient) => Promise<PageOf<RecordOf<K>>>): Promise<PageOf<RecordOf<K>>> {
+    return this.read(
+      kind,
+      async (client) => {
+        const listed = await list(client);
+        await this.remember(kind, listed.items);
+        return listed;
+      },
+      (store) => store.page(kind, filters, window),
+    );
+  }
+
+  /** One record: from the API (as fresh() asks), or from the store; one created offline only from the store. */
+  record<K extends Kind>(kind: K, id: string, get: (client: DtmClient, ifNoneMatch: number | undefined) => Promise<RecordOf<K> | null>): Promise<RecordOf<K>> {
+    return this.read(
+      kind,
+      (client) => this.fresh(kind, id, (ifNoneMatch) => get(client, ifNoneMatch)),
+      (store) => {
+        const local = store.get(kind, id);
+        if (local === undefined) throw notInLocalCopy(id);
+        return local;
+      },
+      isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
+    );
   }
 
   /**

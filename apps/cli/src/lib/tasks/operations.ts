@@ -1,25 +1,11 @@
 // What the task commands do with the data layer — the API first, the local store when it is
 // unreachable, changes queued offline — shared by the `dtm task …` commands and `dtm mcp`'s
 // tools, so that an agent gets exactly what a person gets.
-import type { Task, TaskCreate, TaskFilters, TaskHistoryEntry, TaskPage, TaskUpdate } from '@dtm/sdk';
+import type { Task, TaskCreate, TaskFilters, TaskHistoryEntry, TaskUpdate } from '@dtm/sdk';
 import type { DataLayer } from '../store/data-layer.js';
 import { temporaryId } from '../store/changes.js';
-import type { Window } from '../store/records.js';
 import { allHistory } from './history.js';
 import { staleVersionError, versionOf } from './versions.js';
-
-/** One page of the tasks matching `filters`. */
-export function listTaskPage(data: DataLayer, filters: TaskFilters, window: Window): Promise<TaskPage> {
-  return data.read(
-    'tasks',
-    async (client) => {
-      const listed = await client.tasks.list({ ...filters, ...window });
-      await data.remember('tasks', listed.items);
-      return listed;
-    },
-    (store) => store.page('tasks', filters, window),
-  );
-}
 
 /** Every task matching `filters`, page after page. */
 export function listAllTasks(data: DataLayer, filters: TaskFilters): Promise<Task[]> {
