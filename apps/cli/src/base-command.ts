@@ -208,15 +208,20 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
     return this.#data;
   }
 
-  /** A data layer of its own (`dtm mcp` makes one per tool call); it says on stderr what `onLocal` and `onSent` do not take over. */
-  protected newDataLayer(hooks: Partial<Pick<DataLayerOptions, 'onLocal' | 'onSent'>> = {}): DataLayer {
+  /**
+   * A data layer of its own; it says on stderr what `onLocal` and `onSent` do not take over.
+   * `dtm mcp` makes one per tool call, each with a connection of its own (`ownConnection`), as a
+   * new `dtm` process would have: the session as the credential store holds it now, and the
+   * circuit breaker as the store keeps it (an open one probes at the call's first request).
+   */
+  protected newDataLayer(hooks: Partial<Pick<DataLayerOptions, 'onLocal' | 'onSent'>> = {}, options: { ownConnection?: boolean } = {}): DataLayer {
     return new DataLayer({
       apiUrl: this.settings.apiUrl,
       dataDir: dataDir(),
       fallbackEnabled: this.settings.fallbackEnabled,
       offline: this.flags.offline,
       forceApi: this.flags.api,
-      connect: async (breaker) => (await this.connection(breaker)).client,
+      connect: async (breaker) => (options.ownConnection === true ? await this.#connect(breaker) : await this.connection(breaker)).client,
       onLocal: (local) => {
         const paint = colorsFor(process.stderr, this.flags['no-color']).yellow;
         const line =
@@ -254,7 +259,12 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
         'Offline, list and show answer from the local store, and changes of tasks, projects and sprints are queued for `dtm sync`.',
       );
     }
-    this.#connection ??= await connect({
+    this.#connection ??= await this.#connect(breaker);
+    return this.#connection;
+  }
+
+  #connect(breaker: PersistedBreaker | undefined): Promise<Connection> {
+    return connect({
       apiUrl: this.settings.apiUrl,
       timeoutMs: this.settings.timeoutMs,
       authTimeoutMs: this.settings.authTimeoutMs,
@@ -266,7 +276,6 @@ export abstract class DtmCommand<T extends typeof Command> extends Command {
       },
       breaker,
     });
-    return this.#connection;
   }
 
   /** A line on stderr under --debug only. */

@@ -39,9 +39,10 @@ export function taskIds(values: readonly string[]): string[] {
   return ids;
 }
 
-function checkRange(start: string | undefined, end: string | undefined): void {
+/** A usage error when the sprint would end before it starts; `names` are what the user called the two dates. */
+export function checkRange(start: string | undefined, end: string | undefined, names: [string, string] = ['--start', '--end']): void {
   if (start !== undefined && end !== undefined && end < start) {
-    throw usageError(`--end ${end} is before --start ${start}.`, 'A sprint ends on or after the day it starts.');
+    throw usageError(`${names[1]} ${end} is before ${names[0]} ${start}.`, 'A sprint ends on or after the day it starts.');
   }
 }
 

@@ -5,56 +5,32 @@
 // the mock is down. Nothing but the protocol on stdout; no token in any answer.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, bin, root, sandbox } from '../harness.js';
+import { type Sandbox, root, sandbox } from '../harness.js';
 import contract from '../../src/lib/mcp/contract.json' with { type: 'json' };
-
-interface Structured {
-  result: Record<string, unknown> & { id?: string; items?: { id: string }[] };
-  source: 'api' | 'local';
-  last_sync?: string;
-  queued?: number;
-  note?: string;
-}
-interface Called {
-  isError?: boolean;
-  content: { type: string; text: string }[];
-  structuredContent?: Structured;
-}
+import { type McpSession, startMcp } from './support.js';
 
 let box: Sandbox;
+let session: McpSession;
 let client: Client;
-let transport: StdioClientTransport;
-const stderr: string[] = [];
-const protocolErrors: Error[] = [];
-const answers: string[] = [];
+const call: McpSession['call'] = (name, args) => session.call(name, args);
 
 beforeAll(async () => {
   box = await sandbox({ tasks: 12 });
   await box.login();
-  transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], env: box.env(), stderr: 'pipe' });
-  transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
-  client = new Client({ name: 'dtm-test', version: '1.0.0' });
-  // A line on stdout that is not a protocol message would land here.
-  client.onerror = (error) => protocolErrors.push(error);
-  await client.connect(transport);
+  session = await startMcp(box);
+  client = session.client;
 });
 afterAll(async () => {
-  await client.close();
+  await session.close();
   await box.stop();
 });
 
-async function call(name: string, args: Record<string, unknown> = {}): Promise<Called> {
-  const result = (await client.callTool({ name, arguments: args })) as Called;
-  answers.push(JSON.stringify(result));
-  return result;
-}
-
 const names = [
-  ...['health', 'list_tasks', 'get_task', 'create_task', 'update_task', 'complete_task', 'delete_task', 'task_history'],
+  ...['health', 'list_tasks', 'get_task', 'create_task', 'update_task', 'complete_task', 'delete_task', 'bulk_update_tasks', 'task_history'],
   ...['list_projects', 'get_project', 'project_summary', 'create_project', 'update_project', 'delete_project'],
+  ...['list_sprints', 'get_sprint', 'create_sprint', 'update_sprint', 'start_sprint', 'complete_sprint', 'delete_sprint', 'add_sprint_tasks', 'remove_sprint_tasks', 'sprint_burndown'],
   ...['sync_status', 'sync'],
 ];
 
@@ -75,9 +51,9 @@ describe('initialize and tools/list', () => {
       expect(tool.description?.length, tool.name).toBeGreaterThan(10);
       for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof tool.annotations?.[hint], `${tool.name} ${hint}`).toBe('boolean');
     }
-    expect(tools.filter((tool) => tool.annotations?.readOnlyHint === true).map((tool) => tool.name)).toEqual(['health', 'list_tasks', 'get_task', 'task_history', 'list_projects', 'get_project', 'project_summary', 'sync_status']);
-    expect(tools.filter((tool) => tool.annotations?.destructiveHint === true).map((tool) => tool.name)).toEqual(['delete_task', 'delete_project']);
-    expect(tools.filter((tool) => tool.annotations?.idempotentHint === false).map((tool) => tool.name)).toEqual(['create_task', 'create_project']);
+    expect(tools.filter((tool) => tool.annotations?.readOnlyHint === true).map((tool) => tool.name)).toEqual(['health', 'list_tasks', 'get_task', 'task_history', 'list_projects', 'get_project', 'project_summary', 'list_sprints', 'get_sprint', 'sprint_burndown', 'sync_status']);
+    expect(tools.filter((tool) => tool.annotations?.destructiveHint === true).map((tool) => tool.name)).toEqual(['delete_task', 'delete_project', 'delete_sprint']);
+    expect(tools.filter((tool) => tool.annotations?.idempotentHint === false).map((tool) => tool.name)).toEqual(['create_task', 'create_project', 'create_sprint']);
     // Only sync_status stays inside the local store.
     expect(tools.filter((tool) => tool.annotations?.openWorldHint === false).map((tool) => tool.name)).toEqual(['sync_status']);
   });
@@ -215,10 +191,10 @@ describe('while the API is down', () => {
 });
 
 it('writes nothing but the protocol on stdout, and no token in any answer', () => {
-  expect(protocolErrors).toEqual([]);
+  expect(session.protocolErrors).toEqual([]);
   const credentials = readFileSync(join(box.configDir, 'credentials.json'), 'utf8');
   const tokens = [...credentials.matchAll(/"(?:access|refresh)Token"\s*:\s*"([^"]+)"/g)].map((match) => match[1] as string);
   expect(tokens.length).toBeGreaterThan(0);
-  const everything = answers.join('\n') + stderr.join('');
+  const everything = session.answers.join('\n') + session.stderr.join('');
   for (const token of tokens) expect(everything).not.toContain(token);
 });

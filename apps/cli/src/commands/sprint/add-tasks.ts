@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
+import { addSprintTasks } from '../../lib/sprint-operations.js';
 import { maxTaskIds, sprintId, taskIds } from '../../lib/sprints.js';
-import type { SprintTaskAssignmentResult, Task } from '@dtm/sdk';
 
 export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
   static override canFallBack = true;
@@ -28,18 +28,7 @@ export default class SprintAddTasks extends DtmCommand<typeof SprintAddTasks> {
     // The sprint id, then the tasks (strict is off: they are all positional arguments).
     const [first, ...rest] = this.positional;
     const id = await this.data.resolveId(sprintId(first ?? this.args.id));
-    const ids = taskIds(rest);
-    let result: SprintTaskAssignmentResult = { sprint_id: id, task_ids: ids };
-    await this.data.change({ kind: 'sprints', action: 'add-tasks', target: id, task_ids: ids }, async (client, change, idempotencyKey) => {
-      result = await client.sprints.assignTasks(change.target, (change as typeof change & { task_ids: string[] }).task_ids, { idempotencyKey });
-      // The API answers with ids only, and each task is at a new version now: read them again,
-      // or a later offline change of one would be sent on its old version (a false conflict).
-      const moved = new Set(result.task_ids);
-      const tasks: Task[] = [];
-      for await (const task of client.tasks.listAll({ sprint_id: result.sprint_id }, { pageSize: 1000 })) if (moved.has(task.id)) tasks.push(task);
-      await this.data.remember('tasks', tasks);
-      return null;
-    });
+    const result = await addSprintTasks(this.data, id, taskIds(rest));
     await this.print(result, (assigned) => {
       const count = assigned.task_ids.length;
       return `${this.colors.green('✓')} Added ${count} task${count === 1 ? '' : 's'} to ${assigned.sprint_id}: ${assigned.task_ids.join(', ')}`;

@@ -4,6 +4,7 @@ import { DtmCommand } from '../../base-command.js';
 import { burndownFields } from '../../lib/contract-extra.js';
 import { burndownChart } from '../../lib/render/chart.js';
 import { burndownSummaryLine, burndownTable } from '../../lib/render/sprints.js';
+import { sprintBurndown } from '../../lib/sprint-operations.js';
 import { sprintId, summariseBurndown } from '../../lib/sprints.js';
 
 export default class SprintBurndown extends DtmCommand<typeof SprintBurndown> {
@@ -33,9 +34,7 @@ export default class SprintBurndown extends DtmCommand<typeof SprintBurndown> {
   };
 
   async run(): Promise<void> {
-    const id = sprintId(this.args.id);
-    const client = await this.client();
-    const burndown = await client.sprints.burndown(id);
+    const burndown = await sprintBurndown(this.data, sprintId(this.args.id));
     const chart = this.flags.chart ?? this.tty;
     await this.print(burndown, (result: Burndown) => {
       const summary = burndownSummaryLine(summariseBurndown(result), result);

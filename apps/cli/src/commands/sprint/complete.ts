@@ -2,8 +2,8 @@ import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
-import type { Sprint } from '@dtm/sdk';
-import { explainCompleteConflict, sprintId } from '../../lib/sprints.js';
+import { completeSprint } from '../../lib/sprint-operations.js';
+import { sprintId } from '../../lib/sprints.js';
 
 export default class SprintComplete extends DtmCommand<typeof SprintComplete> {
   static override canFallBack = true;
@@ -18,13 +18,7 @@ export default class SprintComplete extends DtmCommand<typeof SprintComplete> {
 
   async run(): Promise<void> {
     const id = await this.data.resolveId(sprintId(this.args.id));
-    const sprint = (await this.data.change({ kind: 'sprints', action: 'complete', target: id }, async (client, { target }, idempotencyKey) => {
-      const changed = await client.sprints.complete(target, { idempotencyKey }).catch((error: unknown) => {
-        throw explainCompleteConflict(error, target);
-      });
-      await this.data.remember('sprints', [changed]);
-      return changed;
-    })) as Sprint | null;
+    const sprint = await completeSprint(this.data, id);
     if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Completed sprint ${sprint.id}.`);
     await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));

@@ -5,7 +5,8 @@ import { sprintFields } from '../../lib/contract-extra.js';
 import { projectId } from '../../lib/projects.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
 import { checkDateFlags, defaultLength, latestEnd, needsProjectSprints, sprintDates } from '../../lib/sprint-dates.js';
-import { isTemporaryId, temporaryId } from '../../lib/store/changes.js';
+import { createSprint, listAllSprints } from '../../lib/sprint-operations.js';
+import { isTemporaryId } from '../../lib/store/changes.js';
 import type { Sprint } from '@dtm/sdk';
 import { sprintCreate } from '../../lib/sprints.js';
 
@@ -37,11 +38,7 @@ export default class SprintCreate extends DtmCommand<typeof SprintCreate> {
     const today = localToday();
     const latest = needsProjectSprints(this.flags) ? latestEnd(await this.#projectSprints(projectId(this.flags.project))) : undefined;
     const body = sprintCreate({ ...this.flags, ...sprintDates(this.flags, today, latest) });
-    const sprint = (await this.data.change({ kind: 'sprints', action: 'create', target: temporaryId('sprints'), body }, async (client, change, idempotencyKey) => {
-      const created = await client.sprints.create((change as typeof change & { body: typeof body }).body, { idempotencyKey });
-      await this.data.remember('sprints', [created]);
-      return created;
-    })) as Sprint;
+    const sprint = await createSprint(this.data, body);
     this.note(`${this.colors.green('✓')} Created sprint ${sprint.id} (planned); start it with \`dtm sprint start ${sprint.id}\`.`);
     await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));
   }
@@ -49,16 +46,6 @@ export default class SprintCreate extends DtmCommand<typeof SprintCreate> {
   /** The project's sprints: from the API, or the local store offline (and for a project created offline). */
   async #projectSprints(project: string): Promise<Sprint[]> {
     const id = await this.data.resolveId(project);
-    return this.data.read(
-      'sprints',
-      async (client) => {
-        const all: Sprint[] = [];
-        for await (const sprint of client.sprints.listAll({ project_id: id })) all.push(sprint);
-        await this.data.remember('sprints', all);
-        return all;
-      },
-      (store) => store.all('sprints', { project_id: id }),
-      isTemporaryId(id) ? { localOnly: `${id} is not on the server yet` } : {},
-    );
+    return listAllSprints(this.data, { project_id: id }, isTemporaryId(id) ? { localOnly: `${id} is not on the server yet` } : {});
   }
 }

@@ -1,11 +1,12 @@
 import { Flags } from '@oclif/core';
-import type { ListSprintsParams, Sprint, SprintPage } from '@dtm/sdk';
+import type { SprintFilters, SprintPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { sprintStatuses } from '../../lib/contract.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { usageError } from '../../lib/errors.js';
 import { projectId } from '../../lib/projects.js';
 import { sprintTable } from '../../lib/render/sprints.js';
+import { listAllSprints, listSprintPage } from '../../lib/sprint-operations.js';
 
 export default class SprintList extends DtmCommand<typeof SprintList> {
   static override canFallBack = true;
@@ -35,34 +36,16 @@ export default class SprintList extends DtmCommand<typeof SprintList> {
     if (flags.active && flags.status !== undefined) {
       throw usageError('--active and --status cannot be used together.', '--active is short for --status active.');
     }
-    const filters: ListSprintsParams = {
+    const filters: SprintFilters = {
       status: flags.active ? 'active' : flags.status,
       project_id: flags.project === undefined ? undefined : projectId(flags.project, 'project id for --project'),
     };
     if (flags.all) {
-      const sprints = await this.data.read(
-        'sprints',
-        async (client) => {
-          const all: Sprint[] = [];
-          for await (const sprint of client.sprints.listAll(filters)) all.push(sprint);
-          await this.data.remember('sprints', all);
-          return all;
-        },
-        (store) => store.all('sprints', filters),
-      );
+      const sprints = await listAllSprints(this.data, filters);
       await this.print(sprints, (all) => (all.length === 0 ? 'No sprints match.' : sprintTable(all, this.colors, this.tty)));
       return;
     }
-    const window = { limit: flags.limit, offset: flags.offset };
-    const page: SprintPage = await this.data.read(
-      'sprints',
-      async (client) => {
-        const listed = await client.sprints.list({ ...filters, ...window });
-        await this.data.remember('sprints', listed.items);
-        return listed;
-      },
-      (store) => store.page('sprints', filters, window),
-    );
+    const page = await listSprintPage(this.data, filters, { limit: flags.limit, offset: flags.offset });
     await this.print(page, (result: SprintPage) => {
       if (result.items.length === 0) {
         return result.total === 0 ? 'No sprints match.' : `No sprints past offset ${result.offset} (${result.total} match).`;

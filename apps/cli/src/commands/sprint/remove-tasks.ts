@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
+import { removeSprintTasks } from '../../lib/sprint-operations.js';
 import { maxTaskIds, sprintId, taskIds } from '../../lib/sprints.js';
 
 export default class SprintRemoveTasks extends DtmCommand<typeof SprintRemoveTasks> {
@@ -21,17 +22,7 @@ export default class SprintRemoveTasks extends DtmCommand<typeof SprintRemoveTas
     // The sprint id, then the tasks (strict is off: they are all positional arguments).
     const [first, ...rest] = this.positional;
     const id = await this.data.resolveId(sprintId(first ?? this.args.id));
-    const ids = taskIds(rest);
-    // One change per task (the API takes them one at a time), in order.
-    for (const taskId of ids) {
-      await this.data.change({ kind: 'sprints', action: 'remove-task', target: id, task_id: taskId }, async (client, change) => {
-        const { target, task_id: resolved } = change as typeof change & { task_id: string };
-        await client.sprints.unassignTask(target, resolved);
-        await this.data.remember('tasks', [await client.tasks.get(resolved)]);
-        return null;
-      });
-    }
-    const result = { sprint_id: id, task_ids: ids };
+    const result = await removeSprintTasks(this.data, id, taskIds(rest));
     await this.print(result, (removed) => {
       const count = removed.task_ids.length;
       return `${this.colors.green('✓')} Took ${count} task${count === 1 ? '' : 's'} out of ${removed.sprint_id}: ${removed.task_ids.join(', ')}`;

@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
+import { getSprint } from '../../lib/sprint-operations.js';
 import { countByStatus, sprintId, sprintTasks } from '../../lib/sprints.js';
 import { isTemporaryId } from '../../lib/store/changes.js';
 
@@ -19,27 +20,26 @@ export default class SprintShow extends DtmCommand<typeof SprintShow> {
 
   async run(): Promise<void> {
     const id = await this.data.resolveId(sprintId(this.args.id));
+    // The JSON is the sprint alone; the text also counts its tasks by status.
+    if (this.json) {
+      await this.print(await getSprint(this.data, id), () => '');
+      return;
+    }
     const { sprint, tasks } = await this.data.read(
       'sprints',
       async (client) => {
         const found = await this.data.fresh('sprints', id, (ifNoneMatch) => client.sprints.get(id, { ifNoneMatch }));
-        // The text shows its tasks counted by status; the JSON is the sprint alone.
-        const ofSprint = this.json ? [] : await sprintTasks(client, id);
+        const ofSprint = await sprintTasks(client, id);
         await this.data.remember('tasks', ofSprint);
         return { sprint: found, tasks: ofSprint };
       },
       (store) => {
         const local = store.get('sprints', id);
         if (local === undefined) throw this.notInLocalCopy(id);
-        return { sprint: local, tasks: this.json ? [] : store.all('tasks', { sprint_id: id }) };
+        return { sprint: local, tasks: store.all('tasks', { sprint_id: id }) };
       },
       isTemporaryId(id) ? { localOnly: `${id} was created offline and is not on the server yet` } : {},
     );
-    if (this.json) {
-      await this.print(sprint, () => '');
-      return;
-    }
-    const counts = countByStatus(tasks);
-    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when, counts));
+    await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when, countByStatus(tasks)));
   }
 }

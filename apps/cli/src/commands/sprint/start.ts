@@ -2,8 +2,8 @@ import { Args } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
-import type { Sprint } from '@dtm/sdk';
-import { explainStartConflict, sprintId } from '../../lib/sprints.js';
+import { startSprint } from '../../lib/sprint-operations.js';
+import { sprintId } from '../../lib/sprints.js';
 
 export default class SprintStart extends DtmCommand<typeof SprintStart> {
   static override canFallBack = true;
@@ -19,13 +19,7 @@ export default class SprintStart extends DtmCommand<typeof SprintStart> {
 
   async run(): Promise<void> {
     const id = await this.data.resolveId(sprintId(this.args.id));
-    const sprint = (await this.data.change({ kind: 'sprints', action: 'start', target: id }, async (client, { target }, idempotencyKey) => {
-      const changed = await client.sprints.start(target, { idempotencyKey }).catch(async (error: unknown) => {
-        throw await explainStartConflict(error, target, client);
-      });
-      await this.data.remember('sprints', [changed]);
-      return changed;
-    })) as Sprint | null;
+    const sprint = await startSprint(this.data, id);
     if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Started sprint ${sprint.id}.`);
     await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));

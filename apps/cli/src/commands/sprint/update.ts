@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { sprintFields } from '../../lib/contract-extra.js';
 import { sprintDetails } from '../../lib/render/sprints.js';
-import type { Sprint } from '@dtm/sdk';
+import { updateSprint } from '../../lib/sprint-operations.js';
 import { sprintId, sprintUpdate } from '../../lib/sprints.js';
 
 export default class SprintUpdate extends DtmCommand<typeof SprintUpdate> {
@@ -32,13 +32,7 @@ export default class SprintUpdate extends DtmCommand<typeof SprintUpdate> {
   async run(): Promise<void> {
     const id = await this.data.resolveId(sprintId(this.args.id));
     const changes = sprintUpdate(this.flags);
-    const ifMatch = this.flags['if-match'];
-    const change = { kind: 'sprints', action: 'update', target: id, body: changes, ...(ifMatch === undefined ? {} : { base_version: ifMatch }) } as const;
-    const sprint = (await this.data.change(change, async (client, { target }, idempotencyKey) => {
-      const updated = await client.sprints.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) });
-      await this.data.remember('sprints', [updated]);
-      return updated;
-    })) as Sprint | null;
+    const sprint = await updateSprint(this.data, id, changes, this.flags['if-match']);
     if (sprint === null) throw this.notInLocalCopy(id);
     this.note(`${this.colors.green('✓')} Updated sprint ${sprint.id} (version ${sprint.version}).`);
     await this.print(sprint, (result) => sprintDetails(result, this.colors, this.when));

@@ -1,13 +1,13 @@
-import type { BulkRequest, BulkResponse, Task } from '@dtm/sdk';
 import { Flags } from '@oclif/core';
 import { DtmCommand } from '../../base-command.js';
 import { taskPriorities, taskStatuses } from '../../lib/contract.js';
 import { usageError } from '../../lib/errors.js';
 import { showProgress, startProgress } from '../../lib/render/progress.js';
 import { table } from '../../lib/render/table.js';
-import { type BulkUpdateResult, bulkExitCode, collectTargets, collectTargetsNow, maxBatchSize, runBulkUpdate } from '../../lib/tasks/bulk.js';
+import { bulkExitCode, maxBatchSize } from '../../lib/tasks/bulk.js';
 import { describeChanges, taskChanges } from '../../lib/tasks/changes.js';
 import { describeFilters, filterKeys, parseFilters } from '../../lib/tasks/filters.js';
+import { bulkUpdateTasks } from '../../lib/tasks/operations.js';
 
 export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
   static override canFallBack = true;
@@ -55,15 +55,16 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
       throw usageError('Nothing to change.', 'Pass at least one of --status, --priority, --assignee, --clear-assignee, --sprint, --clear-sprint.');
     }
     const matching = describeFilters(filters);
-    // Offline, the local copy answers which tasks match, and the changes are queued for `dtm sync`.
-    const { targets, preview } = await this.data.read(
-      'tasks',
-      async (client) => collectTargets(client.tasks.listAll({ ...filters, sort: 'id' }, { pageSize: 1000 }), changes, flags['dry-run']),
-      (store) => collectTargetsNow(store.all('tasks', { ...filters, sort: 'id' }), changes, flags['dry-run']),
-    );
+    const dryRun = flags['dry-run'];
+    const result = await bulkUpdateTasks(this.data, filters, changes, {
+      dryRun,
+      batchSize: flags['batch-size'],
+      concurrency: flags.concurrency,
+      progress: (total) => startProgress({ enabled: showProgress(this.json), label: 'Updating', unit: 'tasks', total }),
+    });
 
-    if (flags['dry-run']) {
-      const result: BulkUpdateResult = { matched: targets.length, updated: 0, failed: 0, dry_run: true, failures: [], preview };
+    if (dryRun) {
+      const preview = result.preview ?? [];
       await this.print(result, () => {
         if (preview.length === 0) return `No tasks match ${matching}; nothing would change.`;
         const rows = table(
@@ -82,58 +83,17 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     }
 
     if (this.data.local !== undefined) {
-      if (targets.length === 0) {
-        // Nothing to queue: no "queued; N changes waiting" note for what is not this command's doing.
+      if (result.matched === 0) {
+        // Nothing queued: no "queued; N changes waiting" note for what is not this command's doing.
         const waiting = (await this.data.store())?.pendingCount() ?? 0;
         const already = waiting === 0 ? '' : ` (${waiting} change${waiting === 1 ? '' : 's'} already waiting for \`dtm sync\`)`;
-        const result: BulkUpdateResult = { matched: 0, updated: 0, failed: 0, dry_run: false, failures: [] };
         await this.print(result, () => `No task in the local copy matches ${matching}; nothing new queued${already}.`);
         return;
       }
-      const queued = await this.data.queue(
-        targets.map(({ id, version }) => ({ kind: 'tasks', action: 'update', target: id, body: changes, base_version: version })),
-        this.flags.offline ? '--offline' : `the API at ${this.settings.apiUrl} is unreachable`,
-      );
-      const result: BulkUpdateResult = { matched: targets.length, updated: queued.length, failed: 0, dry_run: false, failures: [] };
       await this.print(result, () => `${this.colors.yellow('!')} Queued ${count(result.updated)} matching ${matching} for \`dtm sync\`.`);
       return;
     }
 
-    const client = await this.client();
-    const progress = await startProgress({ enabled: showProgress(this.json), label: 'Updating', unit: 'tasks', total: targets.length });
-    let outcome: Awaited<ReturnType<typeof runBulkUpdate>>;
-    // The updated tasks are kept in the store a thousand at a time (a commit per batch of 100 costs more than the rows).
-    let updated: Task[] = [];
-    const keep = async (): Promise<void> => {
-      const tasks = updated;
-      updated = [];
-      if (tasks.length > 0) await this.data.remember('tasks', tasks);
-    };
-    try {
-      const bulk = async (request: BulkRequest): Promise<BulkResponse> => {
-        const response = await client.tasks.bulk(request);
-        for (const result of response.results) if (result.task !== undefined) updated.push(result.task);
-        if (updated.length >= 1000) await keep();
-        return response;
-      };
-      outcome = await runBulkUpdate(bulk, targets, changes, {
-        batchSize: flags['batch-size'],
-        concurrency: flags.concurrency,
-        onBatch: (size) => {
-          progress.increment(size);
-        },
-      });
-    } finally {
-      progress.stop();
-      await keep();
-    }
-    const result: BulkUpdateResult = {
-      matched: targets.length,
-      updated: outcome.updated,
-      failed: outcome.failures.length,
-      dry_run: false,
-      failures: outcome.failures,
-    };
     await this.print(result, () => {
       if (result.matched === 0) return `No tasks match ${matching}; nothing to update.`;
       if (result.failed === 0) return `${this.colors.green('✓')} Updated ${count(result.updated)} matching ${matching}.`;

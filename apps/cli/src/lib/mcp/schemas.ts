@@ -61,19 +61,31 @@ export function operation(operationId: string): Operation {
 
 /** The input schema of a tool for `operationId`: path and query parameters, then the body's properties. */
 export function inputSchema(operationId: string): JsonSchema {
-  const { parameters, body } = operation(operationId);
+  const parameters = parametersOf(operationId);
+  const body = operation(operationId).body;
+  const bodySchema = body?.schema as { properties?: Record<string, JsonSchema>; required?: string[] } | undefined;
+  const required = [...((parameters.required as string[] | undefined) ?? []), ...(body?.required === true ? (bodySchema?.required ?? []) : [])];
+  const properties = { ...(parameters.properties as Record<string, JsonSchema>), ...served(bodySchema?.properties ?? {}) as Record<string, JsonSchema> };
+  return { type: 'object', properties, ...(required.length === 0 ? {} : { required }), additionalProperties: false };
+}
+
+/** The path and query parameters of an operation as one object schema, but those `without`. */
+export function parametersOf(operationId: string, without: readonly string[] = []): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
-  for (const parameter of parameters) {
+  for (const parameter of operation(operationId).parameters) {
+    if (without.includes(parameter.name)) continue;
     properties[parameter.name] = parameter.description === undefined ? parameter.schema : { ...parameter.schema, description: parameter.description };
     if (parameter.required) required.push(parameter.name);
   }
-  const bodySchema = body?.schema as { properties?: Record<string, JsonSchema>; required?: string[] } | undefined;
-  for (const [name, schema] of Object.entries(bodySchema?.properties ?? {})) {
-    properties[name] = schema;
-    if (body?.required === true && bodySchema?.required?.includes(name) === true) required.push(name);
-  }
   return served({ type: 'object', properties, ...(required.length === 0 ? {} : { required }), additionalProperties: false }) as JsonSchema;
+}
+
+/** The JSON body of an operation. */
+export function bodySchema(operationId: string): JsonSchema {
+  const body = operation(operationId).body;
+  if (body === undefined) throw new Error(`${operationId} takes no body`);
+  return served(body.schema) as JsonSchema;
 }
 
 /** Where an answer came from: the API, or the local store (with its last sync, and what is queued). */
