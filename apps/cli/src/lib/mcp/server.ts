@@ -6,6 +6,7 @@
 // and a short text. Errors are tool errors (isError) with the message and hint the CLI prints.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -44,8 +45,7 @@ export function mcpServer(options: McpOptions): Server {
         '(structured content `source: "local"`, with `last_sync`) and changes are queued there until the `sync` tool (or `dtm sync`) sends them.',
     },
   );
-  const validator = new AjvJsonSchemaValidator();
-  const byName = new Map(tools.map((tool) => [tool.name, { tool, check: validator.getValidator<Record<string, unknown>>(tool.inputSchema) }]));
+  const byName = checkedTools();
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: tools.map(({ name, title, description, inputSchema, outputSchema, annotations }) => ({
@@ -57,14 +57,6 @@ export function mcpServer(options: McpOptions): Server {
       annotations: { title, ...annotations },
     })),
   }));
-
-  // One call at a time, as one command at a time: each opens the local store for itself.
-  let queue: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
-    const turn = queue.then(work);
-    queue = turn.catch(() => undefined);
-    return turn;
-  };
 
   server.setRequestHandler(CallToolRequestSchema, (request) =>
     inTurn(async (): Promise<CallToolResult> => {
@@ -108,6 +100,24 @@ export function mcpServer(options: McpOptions): Server {
     }),
   );
   return server;
+}
+
+/** The tools by name, each with its compiled input check (once per process: `--http` makes a server per session). */
+let compiled: Map<string, { tool: Tool; check: JsonSchemaValidator<Record<string, unknown>> }> | undefined;
+function checkedTools(): NonNullable<typeof compiled> {
+  if (compiled !== undefined) return compiled;
+  const validator = new AjvJsonSchemaValidator();
+  compiled = new Map(tools.map((tool) => [tool.name, { tool, check: validator.getValidator<Record<string, unknown>>(tool.inputSchema) }]));
+  return compiled;
+}
+
+// One call at a time in this process (over every session of `--http`), as one command at a
+// time: each opens the local store for itself.
+let queue: Promise<unknown> = Promise.resolve();
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const turn = queue.then(work);
+  queue = turn.catch(() => undefined);
+  return turn;
 }
 
 /** The resources: read-only views of what a tool answers, under a URI of the record. */
