@@ -13,17 +13,7 @@ export function listSprintPage(data: DataLayer, filters: SprintFilters, window: 
 
 /** Every sprint matching `filters`, page after page. */
 export function listAllSprints(data: DataLayer, filters: SprintFilters, options: { localOnly?: string } = {}): Promise<Sprint[]> {
-  return data.read(
-    'sprints',
-    async (client) => {
-      const all: Sprint[] = [];
-      for await (const sprint of client.sprints.listAll(filters)) all.push(sprint);
-      await data.remember('sprints', all);
-      return all;
-    },
-    (store) => store.all('sprints', filters),
-    options,
-  );
+  return data.all('sprints', filters, (client) => client.sprints.listAll(filters), options);
 }
 
 export function getSprint(data: DataLayer, id: string): Promise<Sprint> {

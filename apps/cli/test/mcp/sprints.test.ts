@@ -121,6 +121,7 @@ describe('resources', () => {
     expect(missing).toMatchObject({ code: -32002, message: expect.stringContaining('Task TASK-999999 was not found.') as unknown });
     expect(await session.client.readResource({ uri: 'dtm://users/demo' }).catch((error: unknown) => error)).toMatchObject({ code: -32602, message: expect.stringContaining('There is no resource dtm://users/demo') as unknown });
     expect(await session.client.readResource({ uri: 'dtm://tasks/123' }).catch((error: unknown) => error)).toMatchObject({ code: -32602, message: expect.stringContaining('123 is not a task id') as unknown });
+    expect(await session.client.readResource({ uri: 'dtm://tasks/%E0%A4%A' }).catch((error: unknown) => error)).toMatchObject({ code: -32602, message: expect.stringContaining('is not a task id') as unknown });
   });
 });
 

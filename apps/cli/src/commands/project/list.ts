@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { ListProjectsParams, Project, ProjectPage } from '@dtm/sdk';
+import type { ListProjectsParams, ProjectPage } from '@dtm/sdk';
 import { DtmCommand } from '../../base-command.js';
 import { projectStatuses } from '../../lib/contract.js';
 import { projectFields } from '../../lib/contract-extra.js';
@@ -29,16 +29,7 @@ export default class ProjectList extends DtmCommand<typeof ProjectList> {
     const { flags } = this;
     const filters: ListProjectsParams = { status: flags.status, q: flags.search };
     if (flags.all) {
-      const projects = await this.data.read(
-        'projects',
-        async (client) => {
-          const all: Project[] = [];
-          for await (const project of client.projects.listAll(filters)) all.push(project);
-          await this.data.remember('projects', all);
-          return all;
-        },
-        (store) => store.all('projects', filters),
-      );
+      const projects = await this.data.all('projects', filters, (client) => client.projects.listAll(filters));
       await this.print(projects, (all) => (all.length === 0 ? 'No projects match.' : projectTable(all, this.colors, this.tty)));
       return;
     }

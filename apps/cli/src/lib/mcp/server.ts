@@ -87,8 +87,9 @@ export function mcpServer(options: McpOptions): Server {
       })[0];
       if (found === undefined) throw new McpError(ErrorCode.InvalidParams, `There is no resource ${safeText(uri)}; the resources are ${resources.map((resource) => resource.uriTemplate).join(', ')}.`);
       const entry = byName.get(found.resource.tool);
-      const args = { [found.resource.idKey]: decodeURIComponent(found.id) };
-      if (entry === undefined || !entry.check(args).valid) throw new McpError(ErrorCode.InvalidParams, `${safeText(uri)}: ${safeText(found.id)} is not a ${found.resource.name} id.`);
+      const id = decoded(found.id);
+      const args = { [found.resource.idKey]: id };
+      if (entry === undefined || id === undefined || !entry.check(args).valid) throw new McpError(ErrorCode.InvalidParams, `${safeText(uri)}: ${safeText(found.id)} is not a ${found.resource.name} id.`);
       try {
         const { structured } = await answer(entry.tool, args, options);
         return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(structured) }] };
@@ -129,6 +130,15 @@ const resources = [
   ...resource,
   description: `As the ${resource.tool} tool answers it (JSON: {result, source, last_sync, queued, note}); ${resource.tool === 'sprint_burndown' ? 'the API only' : 'from the local store while the API is unreachable'}.`,
 }));
+
+/** A percent-encoded URI segment, decoded (undefined when it is malformed). */
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 interface Answer {
   structured: { result: unknown; source: 'api' | 'local'; last_sync?: string; queued?: number; note?: string };

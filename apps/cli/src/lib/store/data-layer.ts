@@ -196,6 +196,21 @@ export class DataLayer {
     );
   }
 
+  /** Every record matching `filters`, page after page: from the API (kept in the store), or from the store. */
+  all<K extends Kind>(kind: K, filters: Filters[K], walk: (client: DtmClient) => AsyncIterable<RecordOf<K>>, options: { localOnly?: string } = {}): Promise<RecordOf<K>[]> {
+    return this.read(
+      kind,
+      async (client) => {
+        const all: RecordOf<K>[] = [];
+        for await (const record of walk(client)) all.push(record);
+        await this.remember(kind, all);
+        return all;
+      },
+      (store) => store.all(kind, filters),
+      options,
+    );
+  }
+
   /** One record: from the API (as fresh() asks), or from the store; one created offline only from the store. */
   record<K extends Kind>(kind: K, id: string, get: (client: DtmClient, ifNoneMatch: number | undefined) => Promise<RecordOf<K> | null>): Promise<RecordOf<K>> {
     return this.read(

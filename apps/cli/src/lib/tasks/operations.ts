@@ -11,16 +11,7 @@ import { staleVersionError, versionOf } from './versions.js';
 
 /** Every task matching `filters`, page after page. */
 export function listAllTasks(data: DataLayer, filters: TaskFilters): Promise<Task[]> {
-  return data.read(
-    'tasks',
-    async (client) => {
-      const all: Task[] = [];
-      for await (const task of client.tasks.listAll(filters)) all.push(task);
-      await data.remember('tasks', all);
-      return all;
-    },
-    (store) => store.all('tasks', filters),
-  );
+  return data.all('tasks', filters, (client) => client.tasks.listAll(filters));
 }
 
 /** Every history entry of a task, oldest first (the API only: the store keeps no history). */
