@@ -143,6 +143,7 @@ describe('while the API is down', () => {
     expect(started.structuredContent).toMatchObject({ result: { id: sprint, status: 'active' }, source: 'local', queued: 1 });
     const bulk = await call('bulk_update_tasks', { filter: { project_id: project }, changes: { status: 'in_progress' } });
     expect(bulk.structuredContent).toMatchObject({ result: { matched: 2, updated: 2, failed: 0 }, source: 'local', queued: 3 });
+    expect(bulk.content[0]?.text).toMatch(/^Queued a change of each of the 2 tasks matching\.\nQueued \(the API/);
     expect(bulk.structuredContent?.note).toMatch(/^Queued \(the API at .* is unreachable\): 3 changes waiting/);
     const burndown = await call('sprint_burndown', { sprint_id: sprint });
     expect(burndown.isError).toBe(true);

@@ -171,7 +171,7 @@ async function answer(tool: Tool, args: Record<string, unknown>, options: McpOpt
       ...(local === undefined ? {} : { last_sync: local.lastSync, ...(local.queued === undefined ? {} : { queued: local.queued }) }),
       ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
     };
-    return { structured, text: safeText([tool.summary(result), ...notes].join('\n')) };
+    return { structured, text: safeText([tool.summary(result, local?.queued !== undefined), ...notes].join('\n')) };
   } finally {
     await data.finish();
   }

@@ -63,8 +63,9 @@ export const taskTools: readonly Tool[] = [
       const { filter, changes, dry_run: dryRun = false } = args as { filter: TaskFilters; changes: TaskUpdate; dry_run?: boolean };
       return bulkUpdateTasks(data, filter, changes, { dryRun, batchSize: 100, concurrency: 4 });
     },
-    (result: BulkUpdateResult) => {
+    (result: BulkUpdateResult, queued) => {
       if (result.dry_run) return `Dry run: ${count(result.matched)} match; nothing was changed.`;
+      if (queued) return `Queued a change of each of the ${count(result.matched)} matching.`;
       const failed = result.failed === 0 ? '' : `; ${result.failed} failed: ${result.failures.map((failure) => `${failure.id} (${failure.message})`).join(', ')}`;
       return `Updated ${result.updated} of ${count(result.matched)} matching${failed}.`;
     },

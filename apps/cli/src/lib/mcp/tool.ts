@@ -28,8 +28,8 @@ export interface Tool {
   annotations: ToolAnnotations;
   /** The answer (the `result` of the output); `args` have passed `inputSchema`. */
   run(args: Args, data: DataLayer): Promise<unknown>;
-  /** One line for the text content (the structured content has all of it). */
-  summary(result: unknown): string;
+  /** One line for the text content (the structured content has all of it); `queued`: the change was queued in the local store, not sent. */
+  summary(result: unknown, queued: boolean): string;
   /** The answer is always the local store's (the tool does not call the API). */
   localOnly?: true;
 }
@@ -50,7 +50,7 @@ interface Extra {
 }
 
 /** A tool made from an operation: its summary and description, and its schemas. */
-export function fromOperation<R>(name: string, operationId: string, annotations: ToolAnnotations, run: (args: Args, data: DataLayer) => Promise<R>, summary: (result: R) => string, extra: Extra = {}): Tool {
+export function fromOperation<R>(name: string, operationId: string, annotations: ToolAnnotations, run: (args: Args, data: DataLayer) => Promise<R>, summary: (result: R, queued: boolean) => string, extra: Extra = {}): Tool {
   const { summary: title, description } = operation(operationId);
   return {
     name,
