@@ -115,19 +115,13 @@ export function explainDeleteConflict(error: unknown, id: string): unknown {
 // unreachable), shared by `dtm project …` and `dtm mcp`.
 
 export async function createProject(data: DataLayer, body: ProjectCreate): Promise<Project> {
-  return (await data.change({ kind: 'projects', action: 'create', target: temporaryId('projects'), body }, async (client, _change, idempotencyKey) => {
-    const created = await client.projects.create(body, { idempotencyKey });
-    await data.remember('projects', [created]);
-    return created;
-  })) as Project;
+  return (await data.changeRecord({ kind: 'projects', action: 'create', target: temporaryId('projects'), body }, (client, _change, idempotencyKey) =>
+    client.projects.create(body, { idempotencyKey }),
+  )) as Project;
 }
 
 /** Null when the project is not in the local store (queued offline). */
-export async function updateProject(data: DataLayer, id: string, changes: ProjectUpdate, ifMatch?: number): Promise<Project | null> {
+export function updateProject(data: DataLayer, id: string, changes: ProjectUpdate, ifMatch?: number): Promise<Project | null> {
   const change = { kind: 'projects', action: 'update', target: id, body: changes, ...(ifMatch === undefined ? {} : { base_version: ifMatch }) } as const;
-  return (await data.change(change, async (client, { target }, idempotencyKey) => {
-    const updated = await client.projects.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) });
-    await data.remember('projects', [updated]);
-    return updated;
-  })) as Project | null;
+  return data.changeRecord(change, (client, { target }, idempotencyKey) => client.projects.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }));
 }

@@ -21,44 +21,34 @@ export function getSprint(data: DataLayer, id: string): Promise<Sprint> {
 }
 
 export async function createSprint(data: DataLayer, body: SprintCreate): Promise<Sprint> {
-  return (await data.change({ kind: 'sprints', action: 'create', target: temporaryId('sprints'), body }, async (client, change, idempotencyKey) => {
-    // The body as the data layer resolved it: a project created offline has its server id by now.
-    const created = await client.sprints.create((change as typeof change & { body: SprintCreate }).body, { idempotencyKey });
-    await data.remember('sprints', [created]);
-    return created;
-  })) as Sprint;
+  // The body as the data layer resolved it: a project created offline has its server id by now.
+  return (await data.changeRecord({ kind: 'sprints', action: 'create', target: temporaryId('sprints'), body }, (client, change, idempotencyKey) =>
+    client.sprints.create(change.body, { idempotencyKey }),
+  )) as Sprint;
 }
 
 /** Null when the sprint is not in the local store (queued offline). */
-export async function updateSprint(data: DataLayer, id: string, changes: SprintUpdate, ifMatch?: number): Promise<Sprint | null> {
+export function updateSprint(data: DataLayer, id: string, changes: SprintUpdate, ifMatch?: number): Promise<Sprint | null> {
   const change = { kind: 'sprints', action: 'update', target: id, body: changes, ...(ifMatch === undefined ? {} : { base_version: ifMatch }) } as const;
-  return (await data.change(change, async (client, { target }, idempotencyKey) => {
-    const updated = await client.sprints.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) });
-    await data.remember('sprints', [updated]);
-    return updated;
-  })) as Sprint | null;
+  return data.changeRecord(change, (client, { target }, idempotencyKey) => client.sprints.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }));
 }
 
 /** Null when the sprint is not in the local store (queued offline). */
-export async function startSprint(data: DataLayer, id: string): Promise<Sprint | null> {
-  return (await data.change({ kind: 'sprints', action: 'start', target: id }, async (client, { target }, idempotencyKey) => {
-    const started = await client.sprints.start(target, { idempotencyKey }).catch(async (error: unknown) => {
+export function startSprint(data: DataLayer, id: string): Promise<Sprint | null> {
+  return data.changeRecord({ kind: 'sprints', action: 'start', target: id }, (client, { target }, idempotencyKey) =>
+    client.sprints.start(target, { idempotencyKey }).catch(async (error: unknown) => {
       throw await explainStartConflict(error, target, client);
-    });
-    await data.remember('sprints', [started]);
-    return started;
-  })) as Sprint | null;
+    }),
+  );
 }
 
 /** Null when the sprint is not in the local store (queued offline). */
-export async function completeSprint(data: DataLayer, id: string): Promise<Sprint | null> {
-  return (await data.change({ kind: 'sprints', action: 'complete', target: id }, async (client, { target }, idempotencyKey) => {
-    const completed = await client.sprints.complete(target, { idempotencyKey }).catch((error: unknown) => {
+export function completeSprint(data: DataLayer, id: string): Promise<Sprint | null> {
+  return data.changeRecord({ kind: 'sprints', action: 'complete', target: id }, (client, { target }, idempotencyKey) =>
+    client.sprints.complete(target, { idempotencyKey }).catch((error: unknown) => {
       throw explainCompleteConflict(error, target);
-    });
-    await data.remember('sprints', [completed]);
-    return completed;
-  })) as Sprint | null;
+    }),
+  );
 }
 
 /** Puts the tasks (checked with taskIds()) into the sprint, all or none. */

@@ -4,7 +4,7 @@ import { taskPriorities, taskStatuses } from '../../lib/contract.js';
 import { usageError } from '../../lib/errors.js';
 import { showProgress, startProgress } from '../../lib/render/progress.js';
 import { table } from '../../lib/render/table.js';
-import { bulkExitCode, maxBatchSize } from '../../lib/tasks/bulk.js';
+import { bulkExitCode, maxBatchSize, taskCount as count } from '../../lib/tasks/bulk.js';
 import { describeChanges, taskChanges } from '../../lib/tasks/changes.js';
 import { describeFilters, filterKeys, parseFilters } from '../../lib/tasks/filters.js';
 import { bulkUpdateTasks } from '../../lib/tasks/operations.js';
@@ -113,8 +113,4 @@ export default class TaskBulkUpdate extends DtmCommand<typeof TaskBulkUpdate> {
     const code = bulkExitCode(result);
     if (code !== 0) this.exit(code);
   }
-}
-
-function count(tasks: number): string {
-  return `${tasks} task${tasks === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,6 @@
 // The task tools of `dtm mcp`: as `dtm task …` does it (lib/tasks/operations.ts).
 import type { Task, TaskCreate, TaskFilters, TaskUpdate } from '@dtm/sdk';
-import type { BulkUpdateResult } from '../tasks/bulk.js';
+import { type BulkUpdateResult, taskCount as count } from '../tasks/bulk.js';
 import { bulkUpdateTasks, completeTask, createTask, updateTask } from '../tasks/operations.js';
 import { staleVersionError } from '../tasks/versions.js';
 import { type JsonSchema, bodySchema, parametersOf } from './schemas.js';
@@ -45,8 +45,6 @@ const bulkOutput: JsonSchema = {
   },
   required: ['matched', 'updated', 'failed', 'dry_run', 'failures'],
 };
-
-const count = (tasks: number): string => `${tasks} task${tasks === 1 ? '' : 's'}`;
 
 export const taskTools: readonly Tool[] = [
   listTool('list_tasks', 'listTasks', 'tasks', (data, filters, window) => data.page('tasks', filters, window, (client) => client.tasks.list({ ...filters, ...window })), taskLine),

@@ -299,6 +299,18 @@ export class DataLayer {
     }
   }
 
+  /**
+   * change() of one record whose answer is that record as the server has it now (kept in the
+   * store). Null when queued for a record the store does not hold.
+   */
+  async changeRecord<C extends Change>(change: C, send: (client: DtmClient, change: C, idempotencyKey: string) => Promise<RecordOf<C['kind']>>): Promise<RecordOf<C['kind']> | null> {
+    return (await this.change(change, async (client, resolved, idempotencyKey) => {
+      const record = await send(client, resolved as C, idempotencyKey);
+      await this.remember(change.kind, [record]);
+      return record;
+    })) as RecordOf<C['kind']> | null;
+  }
+
   /** Queues changes (one transaction with applying them to the store); answers each record as it is now. */
   async queue(changes: readonly Change[], reason: string, apiError?: unknown, key?: string): Promise<(AnyRecord | null)[]> {
     // Changes are queued only for an API that was reached before: a mistyped --api-url must not collect them.

@@ -2,6 +2,11 @@ import type { BulkOperation, BulkRequest, BulkResponse, Problem, Task, TaskUpdat
 import { describeError } from '../describe-error.js';
 import { type FieldChange, taskDiff } from './changes.js';
 
+/** "1 task", "3 tasks". */
+export function taskCount(tasks: number): string {
+  return `${tasks} task${tasks === 1 ? '' : 's'}`;
+}
+
 /** The API takes at most this many operations per bulk request. */
 export const maxBatchSize = 500;
 

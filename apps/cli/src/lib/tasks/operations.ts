@@ -21,35 +21,27 @@ export async function taskHistory(data: DataLayer, id: string): Promise<TaskHist
 }
 
 export async function createTask(data: DataLayer, body: TaskCreate): Promise<Task> {
-  const task = (await data.change({ kind: 'tasks', action: 'create', target: temporaryId('tasks'), body }, async (client, change, idempotencyKey) => {
-    const created = await client.tasks.create((change as typeof change & { body: TaskCreate }).body, { idempotencyKey });
-    await data.remember('tasks', [created]);
-    return created;
-  })) as Task | null;
+  const task = await data.changeRecord({ kind: 'tasks', action: 'create', target: temporaryId('tasks'), body }, (client, change, idempotencyKey) =>
+    client.tasks.create(change.body, { idempotencyKey }),
+  );
   if (task === null) throw new Error('unreachable: a create answered no task');
   return task;
 }
 
 /** Null when the task is not in the local store (queued offline). */
-export async function updateTask(data: DataLayer, id: string, changes: TaskUpdate, ifMatch?: string | number): Promise<Task | null> {
+export function updateTask(data: DataLayer, id: string, changes: TaskUpdate, ifMatch?: string | number): Promise<Task | null> {
   const base = versionOf(ifMatch);
   const change = { kind: 'tasks', action: 'update', target: id, body: changes, ...(base === undefined ? {} : { base_version: base }) } as const;
-  return (await data.change(change, async (client, { target }, idempotencyKey) => {
-    const updated = await client.tasks.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }).catch((error: unknown) => {
+  return data.changeRecord(change, (client, { target }, idempotencyKey) =>
+    client.tasks.update(target, changes, { idempotencyKey, ...(ifMatch === undefined ? {} : { ifMatch }) }).catch((error: unknown) => {
       throw staleVersionError(error, target);
-    });
-    await data.remember('tasks', [updated]);
-    return updated;
-  })) as Task | null;
+    }),
+  );
 }
 
 /** Null when the task is not in the local store (queued offline). */
-export async function completeTask(data: DataLayer, id: string, body: { completion_notes?: string }): Promise<Task | null> {
-  return (await data.change({ kind: 'tasks', action: 'complete', target: id, body }, async (client, { target }, idempotencyKey) => {
-    const completed = await client.tasks.complete(target, body, { idempotencyKey });
-    await data.remember('tasks', [completed]);
-    return completed;
-  })) as Task | null;
+export function completeTask(data: DataLayer, id: string, body: { completion_notes?: string }): Promise<Task | null> {
+  return data.changeRecord({ kind: 'tasks', action: 'complete', target: id, body }, (client, { target }, idempotencyKey) => client.tasks.complete(target, body, { idempotencyKey }));
 }
 
 export interface BulkUpdateOptions {
